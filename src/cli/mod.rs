@@ -1,0 +1,169 @@
+//! The command line: `batch`, `show`, `report`, `audit`. It parses arguments, opens the desk, and prints what the
+//! desk returns — as JSON with `--json`, as French tables without. It decides nothing itself.
+//!
+//! Exit statuses: 0 done; 1 a command refused, a key not found, or the journal chain broken; 2 the command line
+//! itself or the database could not be used (locked by another process, unreadable).
+
+mod batch;
+mod table;
+mod views;
+
+pub use batch::run_batch;
+
+use crate::desk::{Actor, Desk, DeskError};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "guichet",
+    version,
+    about = "Le guichet des correspondants dématérialisation : habilitations Chorus Pro (note de service 2018-08-4031)"
+)]
+pub struct Cli {
+    /// Dossier de la base (par défaut : le dossier de données de l'utilisateur)
+    #[arg(long, global = true, env = "GUICHET_DB", value_name = "CHEMIN")]
+    pub db: Option<PathBuf>,
+    /// Agir en tant qu'un autre opérateur (administrateurs seulement ; journalisé)
+    #[arg(long = "as", global = true, value_name = "LOGIN")]
+    pub as_login: Option<String>,
+    /// Sortie JSON stable au lieu des tableaux
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Exécute des commandes JSON Lines, une par ligne (FICHIER, ou - pour l'entrée standard)
+    Batch {
+        #[arg(value_name = "FICHIER")]
+        file: Option<String>,
+    },
+    /// Affiche un dossier, un utilisateur ou une structure
+    Show {
+        #[command(subcommand)]
+        what: Show,
+    },
+    /// Rapports : corbeilles, ancienneté
+    Report {
+        #[command(subcommand)]
+        what: Report,
+    },
+    /// Contrôle du journal
+    Audit {
+        #[command(subcommand)]
+        what: Audit,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Show {
+    /// Un dossier, par son numéro (AAAA-NNNNN) ou sa référence
+    Dossier { key: String },
+    /// Un utilisateur, par son adresse ou son identifiant PIGP
+    User { key: String },
+    /// Une structure, par son SIRET
+    Structure { key: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Report {
+    /// Les corbeilles : nombre de dossiers, le plus ancien, ceux de plus de 15 jours
+    Queues {
+        #[arg(long, value_name = "CODE")]
+        direction: Option<String>,
+    },
+    /// L'ancienneté des dossiers en cours, par tranche
+    Aging {
+        #[arg(long, value_name = "CODE")]
+        direction: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Audit {
+    /// Vérifie la chaîne d'empreintes du journal
+    Verify,
+}
+
+/// The OS login of this process: the account name of its user id, else `$USER`.
+pub fn os_login() -> String {
+    // SAFETY: geteuid cannot fail; getpwuid returns null or a pointer to a static record that we copy at once,
+    // before any other call could overwrite it (the CLI is single-threaded at this point).
+    let from_passwd = unsafe {
+        let pw = libc::getpwuid(libc::geteuid());
+        if pw.is_null() || (*pw).pw_name.is_null() {
+            None
+        } else {
+            std::ffi::CStr::from_ptr((*pw).pw_name)
+                .to_str()
+                .ok()
+                .map(str::to_string)
+        }
+    };
+    from_passwd
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("LOGNAME").ok())
+        .unwrap_or_else(|| "inconnu".to_string())
+}
+
+/// The default database: the user's data directory.
+pub fn default_db() -> PathBuf {
+    directories::ProjectDirs::from("fr", "dgfip", "guichet")
+        .map(|d| d.data_dir().join("base"))
+        .unwrap_or_else(|| PathBuf::from("guichet-base"))
+}
+
+/// Opens the desk, with the fixed clock of `GUICHET_NOW` (RFC 3339) when set, for reproducible runs.
+pub fn open_desk(cli: &Cli) -> Result<Desk, String> {
+    let path = cli.db.clone().unwrap_or_else(default_db);
+    let desk = Desk::open(&path).map_err(|e| e.to_string())?;
+    match std::env::var("GUICHET_NOW") {
+        Ok(now) => {
+            let fixed = chrono::DateTime::parse_from_rfc3339(&now)
+                .map_err(|e| format!("GUICHET_NOW invalide ({now}) : {e}"))?
+                .with_timezone(&chrono::Utc);
+            Ok(desk.with_clock(move || fixed))
+        }
+        Err(_) => Ok(desk),
+    }
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let Some(command) = &cli.command else {
+        eprintln!(
+            "guichet : l'interface plein écran n'est pas encore livrée dans cette version.\n\
+             Commandes disponibles : guichet batch | show | report | audit (guichet --help)."
+        );
+        return ExitCode::from(2);
+    };
+    let desk = match open_desk(&cli) {
+        Ok(desk) => desk,
+        Err(message) => {
+            eprintln!("guichet : {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let actor = Actor::acting_as(os_login(), cli.as_login.clone());
+    let result = match command {
+        Command::Batch { file } => batch::run_file(&desk, &actor, file.as_deref()),
+        Command::Show { what } => views::show(&desk, what, cli.json),
+        Command::Report { what } => views::report(&desk, what, cli.json),
+        Command::Audit {
+            what: Audit::Verify,
+        } => views::audit_verify(&desk, cli.json),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("guichet : {e}");
+            match e {
+                DeskError::Refused(_) => ExitCode::from(1),
+                DeskError::Store(_) => ExitCode::from(2),
+            }
+        }
+    }
+}

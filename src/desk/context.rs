@@ -1,0 +1,199 @@
+//! What a command handler works with: the store to read, the write set it fills, the operator, the time, and the
+//! subjects its journal entry will be indexed under.
+
+use crate::domain::Refusal;
+use crate::domain::dossier::Dossier;
+use crate::domain::ids::{Email, Siret};
+use crate::domain::operator::{Operator, OperatorRole};
+use crate::domain::structure::Structure;
+use crate::domain::user::User;
+use crate::store::journal::Subject;
+use crate::store::{Store, StoreError, WriteSet};
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// Who runs a command: the OS login, and the operator an administrator acts as with `--as`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub login: String,
+    pub acting_as: Option<String>,
+}
+
+impl Actor {
+    pub fn new(login: impl Into<String>) -> Actor {
+        Actor {
+            login: login.into(),
+            acting_as: None,
+        }
+    }
+
+    pub fn acting_as(login: impl Into<String>, acting_as: Option<String>) -> Actor {
+        let login = login.into();
+        let acting_as = acting_as.filter(|a| a != &login);
+        Actor { login, acting_as }
+    }
+
+    /// The operator the journal names.
+    pub fn effective(&self) -> &str {
+        self.acting_as.as_deref().unwrap_or(&self.login)
+    }
+
+    /// The real login, when it differs from the effective one.
+    pub fn via(&self) -> Option<&str> {
+        self.acting_as.as_ref().map(|_| self.login.as_str())
+    }
+}
+
+/// What a done command returns: its place in the journal, a French summary, and its result object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Receipt {
+    pub seq: u64,
+    pub summary: String,
+    pub result: serde_json::Value,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeskError {
+    #[error("{0}")]
+    Refused(Refusal),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+impl From<Refusal> for DeskError {
+    fn from(r: Refusal) -> Self {
+        DeskError::Refused(r)
+    }
+}
+
+pub(crate) struct Done {
+    pub result: serde_json::Value,
+    pub summary: String,
+}
+
+pub(crate) struct Ctx<'a> {
+    pub store: &'a Store,
+    pub ws: WriteSet,
+    pub operator: Operator,
+    pub now: DateTime<Utc>,
+    pub today: NaiveDate,
+    pub subjects: Vec<Subject>,
+    pub on_behalf_of: Option<String>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(
+        store: &'a Store,
+        operator: Operator,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Ctx<'a> {
+        Ctx {
+            store,
+            ws: WriteSet::default(),
+            operator,
+            now,
+            today,
+            subjects: Vec::new(),
+            on_behalf_of: None,
+        }
+    }
+
+    pub fn about(&mut self, subject: Subject) {
+        if !self.subjects.contains(&subject) {
+            self.subjects.push(subject);
+        }
+    }
+
+    pub fn login(&self) -> String {
+        self.operator.login.clone()
+    }
+
+    /// Lecteurs read only.
+    pub fn must_write(&self) -> Result<(), DeskError> {
+        if self.operator.role == OperatorRole::Lecteur {
+            return Err(Refusal::permission(format!(
+                "{} est lecteur : il consulte le guichet mais n'y écrit pas",
+                self.operator.login
+            ))
+            .into());
+        }
+        Ok(())
+    }
+
+    pub fn must_be_admin(&self, what: &str) -> Result<(), DeskError> {
+        if self.operator.role != OperatorRole::Admin {
+            return Err(Refusal::permission(format!(
+                "{what} est réservé à un administrateur ; {} est {}",
+                self.operator.login,
+                self.operator.role.label()
+            ))
+            .into());
+        }
+        Ok(())
+    }
+
+    /// A correspondant works on the dossiers of his own direction; an administrator on all.
+    pub fn must_handle_direction(&self, direction: &str) -> Result<(), DeskError> {
+        self.must_write()?;
+        if self.operator.role == OperatorRole::Admin
+            || self.operator.direction.as_deref() == Some(direction)
+        {
+            return Ok(());
+        }
+        Err(Refusal::permission(format!(
+            "ce dossier relève de {direction} ; {} est correspondant de {}",
+            self.operator.login,
+            self.operator
+                .direction
+                .as_deref()
+                .unwrap_or("aucune direction")
+        ))
+        .into())
+    }
+
+    /// The dossier named by its number or reference, that this operator may work on.
+    pub fn dossier(&mut self, id_or_ref: &str) -> Result<Dossier, DeskError> {
+        let dossier = self.store.find_dossier(id_or_ref)?.ok_or_else(|| {
+            Refusal::not_found(
+                "dossier",
+                format!("aucun dossier n'a le numéro ou la référence « {id_or_ref} »"),
+            )
+        })?;
+        self.about(Subject::Dossier(dossier.id));
+        self.must_handle_direction(&dossier.direction)?;
+        Ok(dossier)
+    }
+
+    pub fn structure(&mut self, siret: Siret, field: &str) -> Result<Structure, DeskError> {
+        let structure = self.store.structure(siret)?.ok_or_else(|| {
+            Refusal::not_found(
+                field,
+                format!("aucune structure n'a le SIRET {}", siret.spaced()),
+            )
+        })?;
+        self.about(Subject::Structure(siret));
+        Ok(structure)
+    }
+
+    pub fn user_by_email(&mut self, email: &Email, field: &str) -> Result<User, DeskError> {
+        let user = self.store.user_by_email(email)?.ok_or_else(|| {
+            Refusal::not_found(field, format!("aucun utilisateur n'a l'adresse {email}"))
+        })?;
+        self.about(Subject::User(user.id));
+        Ok(user)
+    }
+
+    pub fn save_dossier(&mut self, old: Option<&Dossier>, new: &Dossier) -> Result<(), StoreError> {
+        self.about(Subject::Dossier(new.id));
+        self.ws.put_dossier(old, new)
+    }
+}
+
+/// A text field that must not be empty once trimmed.
+pub(crate) fn required(field: &str, value: &str) -> Result<String, Refusal> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(Refusal::validation(field, "ne peut pas être vide"));
+    }
+    Ok(trimmed.to_string())
+}

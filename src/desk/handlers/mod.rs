@@ -1,0 +1,52 @@
+//! One handler per command: read what the rules need, check, stage the writes. Handlers never commit; the desk
+//! commits what they staged, or journals their refusal.
+
+mod aspasie;
+mod dossier;
+mod reference;
+
+use super::command::Command;
+use super::context::{Ctx, DeskError, Done};
+use crate::store::Store;
+use crate::store::journal::Subject;
+
+pub(crate) fn run(ctx: &mut Ctx, command: &Command) -> Result<Done, DeskError> {
+    match command {
+        Command::DirectionAdd(c) => reference::direction_add(ctx, c),
+        Command::OperatorAdd(c) => reference::operator_add(ctx, c),
+        Command::ReferentAdd(c) => reference::referent_add(ctx, c),
+        Command::StructureAdd(c) => reference::structure_add(ctx, c),
+        Command::StructureUpdate(c) => reference::structure_update(ctx, c),
+        Command::DossierReceive(c) => dossier::receive(ctx, c),
+        Command::DossierQualify(c) => dossier::qualify(ctx, &c.dossier),
+        Command::DossierDocument(c) => dossier::document(ctx, c),
+        Command::DossierConfirmEmail(c) => dossier::confirm_email(ctx, c),
+        Command::DossierForward(c) => dossier::forward(ctx, c),
+        Command::DossierReject(c) => dossier::reject(ctx, c),
+        Command::DossierAssign(c) => dossier::assign(ctx, c),
+        Command::DossierNote(c) => dossier::note(ctx, c),
+        Command::DossierClose(c) => dossier::close(ctx, &c.dossier),
+        Command::AspasieCreate(c) => aspasie::create(ctx, c),
+        Command::MadrhasOpen(c) => aspasie::madrhas_open(ctx, c),
+        Command::MadrhasRevoke(c) => aspasie::madrhas_revoke(ctx, c),
+    }
+}
+
+/// What a refused command was about, so that the refusal shows in that dossier's history.
+pub(crate) fn subjects_of_refused(store: &Store, command: &Command) -> Vec<Subject> {
+    let dossier = match command {
+        Command::DossierQualify(c) | Command::DossierClose(c) => Some(&c.dossier),
+        Command::DossierDocument(c) => Some(&c.dossier),
+        Command::DossierConfirmEmail(c) | Command::MadrhasOpen(c) => Some(&c.dossier),
+        Command::DossierForward(c) => Some(&c.dossier),
+        Command::DossierReject(c) => Some(&c.dossier),
+        Command::DossierAssign(c) => Some(&c.dossier),
+        Command::DossierNote(c) => Some(&c.dossier),
+        Command::AspasieCreate(c) => Some(&c.dossier),
+        _ => None,
+    };
+    dossier
+        .and_then(|d| store.find_dossier(d).ok().flatten())
+        .map(|d| vec![Subject::Dossier(d.id)])
+        .unwrap_or_default()
+}

@@ -1,0 +1,215 @@
+//! The desk: the only way anything in the database changes. A `Command` is read, checked against the rules of the
+//! note with what it needs from the store, then written — records, indexes, counters and its journal entry — in one
+//! sled transaction, flushed before the caller is told. A refused command writes only its journal entry.
+//!
+//! The views (read models for `show`, `report` and the screens) live here too, beside the writes they reflect.
+
+pub mod audit;
+pub mod command;
+mod context;
+mod handlers;
+pub mod view;
+
+pub use command::Command;
+pub use context::{Actor, DeskError, Receipt};
+
+use crate::domain::Refusal;
+use crate::domain::operator::{Operator, OperatorRole};
+use crate::store::journal::{Draft, Outcome, Subject};
+use crate::store::{Store, StoreError, WriteSet};
+use chrono::{DateTime, Local, NaiveDate, Utc};
+use context::Ctx;
+use std::path::Path;
+use std::sync::Mutex;
+
+type Clock = Box<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+pub struct Desk {
+    store: Store,
+    clock: Clock,
+    /// One writer at a time: a command reads, checks and writes without another command in between.
+    writer: Mutex<()>,
+}
+
+/// A raw line longer than this is cut in the journal of its refusal.
+const MAX_JOURNALED_LINE: usize = 4096;
+
+impl Desk {
+    pub fn open(path: &Path) -> Result<Desk, StoreError> {
+        Ok(Desk {
+            store: Store::open(path)?,
+            clock: Box::new(Utc::now),
+            writer: Mutex::new(()),
+        })
+    }
+
+    /// Replaces the clock (tests, and `GUICHET_NOW` for reproducible demonstrations).
+    pub fn with_clock(mut self, clock: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Desk {
+        self.clock = Box::new(clock);
+        self
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    /// Today in the operator's time zone: ages and reception dates are counted in local days.
+    pub fn today(&self) -> NaiveDate {
+        self.now().with_timezone(&Local).date_naive()
+    }
+
+    /// Reads one JSON line of the batch vocabulary and executes it. An unreadable line is refused and journaled.
+    pub fn execute_line(&self, actor: &Actor, line: &str) -> Result<Receipt, DeskError> {
+        match Command::parse_line(line) {
+            Ok(command) => self.execute(actor, &command),
+            Err(refusal) => self.refuse_line(actor, line, refusal),
+        }
+    }
+
+    /// Journals the refusal of a line that could not be read as a command, and returns it.
+    pub fn refuse_line(
+        &self,
+        actor: &Actor,
+        line: &str,
+        refusal: Refusal,
+    ) -> Result<Receipt, DeskError> {
+        let _guard = self.lock();
+        self.bootstrap(actor)?;
+        let mut raw: String = line.chars().take(MAX_JOURNALED_LINE).collect();
+        if raw.len() < line.len() {
+            raw.push('…');
+        }
+        self.journal_refusal(actor, raw, &refusal, Vec::new())?;
+        Err(DeskError::Refused(refusal))
+    }
+
+    /// Executes one command atomically. `Err(Refused)` means nothing changed but the journal.
+    pub fn execute(&self, actor: &Actor, command: &Command) -> Result<Receipt, DeskError> {
+        let _guard = self.lock();
+        self.bootstrap(actor)?;
+        let now = self.now();
+        let outcome = self.operator_for(actor).and_then(|operator| {
+            let mut ctx = Ctx::new(&self.store, operator, now, self.today());
+            let done = handlers::run(&mut ctx, command)?;
+            Ok((ctx, done))
+        });
+        match outcome {
+            Ok((ctx, done)) => {
+                let draft = Draft {
+                    at: now,
+                    operator: actor.effective().to_string(),
+                    via: actor.via().map(str::to_string),
+                    on_behalf_of: ctx.on_behalf_of.clone(),
+                    command: command.to_json(),
+                    outcome: Outcome::Done {
+                        summary: done.summary.clone(),
+                    },
+                    subjects: ctx.subjects.clone(),
+                };
+                let entry = self.store.commit(ctx.ws, draft)?;
+                Ok(Receipt {
+                    seq: entry.seq,
+                    summary: done.summary,
+                    result: done.result,
+                })
+            }
+            Err(DeskError::Refused(refusal)) => {
+                let subjects = handlers::subjects_of_refused(&self.store, command);
+                self.journal_refusal(actor, command.to_json(), &refusal, subjects)?;
+                Err(DeskError::Refused(refusal))
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, ()> {
+        // A poisoned lock only means another command panicked; the store itself is transactional.
+        self.writer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// On a database with no operator, the OS login that opens it becomes its administrator (DESIGN.md §3).
+    fn bootstrap(&self, actor: &Actor) -> Result<(), DeskError> {
+        if self.store.has_operators() {
+            return Ok(());
+        }
+        let operator = Operator {
+            login: actor.login.clone(),
+            name: actor.login.clone(),
+            direction: None,
+            role: OperatorRole::Admin,
+        };
+        let mut ws = WriteSet::default();
+        ws.put_operator(&operator)?;
+        let summary = format!(
+            "base vide : {} devient le premier opérateur, administrateur",
+            actor.login
+        );
+        let draft = Draft {
+            at: self.now(),
+            operator: actor.login.clone(),
+            via: None,
+            on_behalf_of: None,
+            command: serde_json::json!({"cmd": "operator.bootstrap", "login": actor.login})
+                .to_string(),
+            outcome: Outcome::Done { summary },
+            subjects: Vec::new(),
+        };
+        self.store.commit(ws, draft)?;
+        Ok(())
+    }
+
+    /// The operator the command runs as: the OS login, or the one an administrator names with `--as`.
+    fn operator_for(&self, actor: &Actor) -> Result<Operator, DeskError> {
+        let real = self.store.operator(&actor.login)?;
+        if let Some(acting_as) = actor.via().map(|_| actor.effective()) {
+            match &real {
+                Some(op) if op.role == OperatorRole::Admin => {}
+                _ => {
+                    return Err(Refusal::permission(format!(
+                        "seul un administrateur peut agir en tant que {acting_as} (--as) ; {} ne l'est pas",
+                        actor.login
+                    ))
+                    .into());
+                }
+            }
+        }
+        match self.store.operator(actor.effective())? {
+            Some(op) => Ok(op),
+            None => Err(Refusal::permission(format!(
+                "{} n'est pas un opérateur de ce guichet : un administrateur l'ajoute par operator.add",
+                actor.effective()
+            ))
+            .into()),
+        }
+    }
+
+    fn journal_refusal(
+        &self,
+        actor: &Actor,
+        command: String,
+        refusal: &Refusal,
+        subjects: Vec<Subject>,
+    ) -> Result<(), DeskError> {
+        let draft = Draft {
+            at: self.now(),
+            operator: actor.effective().to_string(),
+            via: actor.via().map(str::to_string),
+            on_behalf_of: None,
+            command,
+            outcome: Outcome::Refused {
+                rule: refusal.rule.code().to_string(),
+                field: refusal.field.clone(),
+                message: refusal.message.clone(),
+            },
+            subjects,
+        };
+        self.store.commit(WriteSet::default(), draft)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,90 @@
+//! Key layouts: big-endian numbers so that sled's byte order is the numeric order, and composite keys
+//! `value‖pk` for the secondary indexes, so that a prefix scan lists exactly one value's records.
+
+use crate::domain::dossier::Corbeille;
+use crate::domain::ids::{DossierId, Siret};
+use crate::domain::user::UserId;
+use chrono::NaiveDate;
+
+pub fn siret(s: Siret) -> [u8; 8] {
+    s.as_u64().to_be_bytes()
+}
+
+pub fn user(id: UserId) -> [u8; 8] {
+    id.0.to_be_bytes()
+}
+
+pub fn user_from(bytes: &[u8]) -> Option<UserId> {
+    bytes.try_into().ok().map(|b| UserId(u64::from_be_bytes(b)))
+}
+
+pub fn siret_from(bytes: &[u8]) -> Option<Siret> {
+    bytes
+        .try_into()
+        .ok()
+        .map(|b| Siret::from_u64_unchecked(u64::from_be_bytes(b)))
+}
+
+/// A date as days since 0001-01-01, big-endian: sorts chronologically.
+pub fn date(d: NaiveDate) -> [u8; 4] {
+    (d.num_days_from_ce() as u32).to_be_bytes()
+}
+
+pub fn date_from(bytes: &[u8]) -> Option<NaiveDate> {
+    let days = u32::from_be_bytes(bytes.try_into().ok()?);
+    NaiveDate::from_num_days_from_ce_opt(i32::try_from(days).ok()?)
+}
+
+use chrono::Datelike;
+
+/// The prefix of one direction's corbeille in the corbeille index and the counters.
+pub fn corbeille_prefix(direction: &str, corbeille: Corbeille) -> Vec<u8> {
+    let mut k = Vec::with_capacity(direction.len() + 2);
+    k.extend_from_slice(direction.as_bytes());
+    k.push(0);
+    k.push(corbeille.code());
+    k
+}
+
+/// `direction‖0‖corbeille‖received_on‖dossier`: a corbeille listed oldest first.
+pub fn corbeille_entry(
+    direction: &str,
+    corbeille: Corbeille,
+    received_on: NaiveDate,
+    id: DossierId,
+) -> Vec<u8> {
+    let mut k = corbeille_prefix(direction, corbeille);
+    k.extend_from_slice(&date(received_on));
+    k.extend_from_slice(&id.key());
+    k
+}
+
+/// Reads back the date and the dossier of a corbeille index key, given its prefix length.
+pub fn corbeille_entry_parts(key: &[u8], prefix_len: usize) -> Option<(NaiveDate, DossierId)> {
+    let rest = key.get(prefix_len..)?;
+    let date = date_from(rest.get(..4)?)?;
+    let id = DossierId::from_key(rest.get(4..10)?)?;
+    Some((date, id))
+}
+
+/// `a‖b` for two-part keys (rights by user‖siret, attachments by siret‖user, and their reverse indexes).
+pub fn pair(a: [u8; 8], b: [u8; 8]) -> [u8; 16] {
+    let mut k = [0u8; 16];
+    k[..8].copy_from_slice(&a);
+    k[8..].copy_from_slice(&b);
+    k
+}
+
+pub fn siret_dossier(s: Siret, id: DossierId) -> Vec<u8> {
+    let mut k = siret(s).to_vec();
+    k.extend_from_slice(&id.key());
+    k
+}
+
+pub fn seq(n: u64) -> [u8; 8] {
+    n.to_be_bytes()
+}
+
+pub fn seq_from(bytes: &[u8]) -> Option<u64> {
+    bytes.try_into().ok().map(u64::from_be_bytes)
+}

@@ -1,0 +1,43 @@
+//! The schema version of a database and the migrations that bring an older one to this build's version.
+//! Each migration is a function from version N to N+1, run once, in order, when the database is opened.
+
+use super::StoreError;
+
+/// The schema this build writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+type Migration = fn(&sled::Db) -> Result<(), StoreError>;
+
+/// `MIGRATIONS[i]` brings a database from version i+1 to i+2. Empty while there is only version 1.
+const MIGRATIONS: &[Migration] = &[];
+
+const KEY: &[u8] = b"schema_version";
+
+/// Reads the schema version, stamps a new database, migrates an older one, refuses a newer one.
+pub fn run(db: &sled::Db, meta: &sled::Tree) -> Result<(), StoreError> {
+    let found = match meta.get(KEY)? {
+        Some(v) => u32::from_be_bytes(
+            v.as_ref()
+                .try_into()
+                .map_err(|_| StoreError::Corrupt("version de schéma illisible".to_string()))?,
+        ),
+        None => {
+            meta.insert(KEY, &SCHEMA_VERSION.to_be_bytes())?;
+            return Ok(());
+        }
+    };
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::Corrupt(format!(
+            "la base est au schéma {found}, plus récent que celui de ce guichet ({SCHEMA_VERSION}) : mettez guichet à jour"
+        )));
+    }
+    for version in found..SCHEMA_VERSION {
+        let index = usize::try_from(version - 1).unwrap_or(usize::MAX);
+        let migration = MIGRATIONS.get(index).ok_or_else(|| {
+            StoreError::Corrupt(format!("aucune migration depuis le schéma {version}"))
+        })?;
+        migration(db)?;
+        meta.insert(KEY, &(version + 1).to_be_bytes())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,395 @@
+//! The sled database of guichet: opened once per process, one tree per record type or index, every value a
+//! version byte plus bincode, every write of a command applied in one multi-tree transaction with its journal entry
+//! and flushed before anyone is told it is done.
+//!
+//! This module knows bytes, keys and trees; what the records mean and which writes a command makes is `desk/`'s.
+
+pub mod codec;
+pub mod journal;
+pub mod keys;
+pub mod migrate;
+mod records;
+
+pub use records::CorbeilleEntry;
+
+use journal::{Draft, Entry, GENESIS};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The trees of the database, in the order of `TREE_NAMES`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum T {
+    Meta,
+    Directions,
+    Operators,
+    Referents,
+    Structures,
+    Users,
+    UsersByEmail,
+    UsersByPigp,
+    Dossiers,
+    DossiersByRef,
+    DossiersByCorbeille,
+    DossiersBySiret,
+    Rights,
+    RightsBySiret,
+    Attachments,
+    AttachmentsByUser,
+    Counters,
+    Journal,
+    JournalBySubject,
+}
+
+pub const TREE_NAMES: [&str; 19] = [
+    "meta",
+    "directions",
+    "operators",
+    "referents",
+    "structures",
+    "users",
+    "users_by_email",
+    "users_by_pigp",
+    "dossiers",
+    "dossiers_by_ref",
+    "dossiers_by_corbeille",
+    "dossiers_by_siret",
+    "rights",
+    "rights_by_siret",
+    "attachments",
+    "attachments_by_user",
+    "counters",
+    "journal",
+    "journal_by_subject",
+];
+
+/// Bounded page cache: a national database must not grow the desk past its memory budget.
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
+const JOURNAL_HEAD: &[u8] = b"journal_head";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "la base {0} est déjà ouverte par un autre processus guichet ; pour travailler à plusieurs sur la même base, lancez une fois `guichet serve --db {0}` et ouvrez les guichets comme clients"
+    )]
+    Locked(String),
+    #[error("erreur d'entrée-sortie sur la base : {0}")]
+    Io(String),
+    #[error("base incohérente : {0}")]
+    Corrupt(String),
+}
+
+impl From<sled::Error> for StoreError {
+    fn from(e: sled::Error) -> Self {
+        StoreError::Io(e.to_string())
+    }
+}
+
+/// The writes of one command, applied together by `Store::commit`.
+#[derive(Debug, Default)]
+pub struct WriteSet {
+    ops: Vec<(T, Vec<u8>, Option<Vec<u8>>)>,
+    counters: Vec<(Vec<u8>, i64)>,
+    /// Sequences allocated by this command, so that two allocations in one command differ.
+    sequences: HashMap<Vec<u8>, u64>,
+}
+
+impl WriteSet {
+    pub fn put<V: Serialize>(&mut self, t: T, key: &[u8], value: &V) -> Result<(), StoreError> {
+        let bytes = codec::encode(value).map_err(StoreError::Corrupt)?;
+        self.ops.push((t, key.to_vec(), Some(bytes)));
+        Ok(())
+    }
+
+    /// An index entry: the key says everything, the value is empty.
+    pub fn mark(&mut self, t: T, key: &[u8]) {
+        self.ops.push((t, key.to_vec(), Some(Vec::new())));
+    }
+
+    pub fn put_raw(&mut self, t: T, key: &[u8], value: &[u8]) {
+        self.ops.push((t, key.to_vec(), Some(value.to_vec())));
+    }
+
+    pub fn delete(&mut self, t: T, key: &[u8]) {
+        self.ops.push((t, key.to_vec(), None));
+    }
+
+    /// Adds `delta` to a counter inside the transaction.
+    pub fn count(&mut self, key: Vec<u8>, delta: i64) {
+        if delta != 0 {
+            self.counters.push((key, delta));
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty() && self.counters.is_empty()
+    }
+}
+
+/// Every tree's rows (key, value), by tree name.
+pub type StateDump = BTreeMap<&'static str, Vec<(Vec<u8>, Vec<u8>)>>;
+
+pub struct Store {
+    db: sled::Db,
+    trees: Vec<sled::Tree>,
+    path: PathBuf,
+    reads: AtomicU64,
+}
+
+impl Store {
+    /// Opens (or creates) the database at `path`: directory 0700, files 0600, schema migrated.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        restrict_new_files();
+        std::fs::create_dir_all(path)
+            .map_err(|e| StoreError::Io(format!("impossible de créer {} : {e}", path.display())))?;
+        let db = sled::Config::new()
+            .path(path)
+            .cache_capacity(CACHE_BYTES)
+            .open()
+            .map_err(|e| match e {
+                sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
+                    StoreError::Locked(path.display().to_string())
+                }
+                other => StoreError::Io(format!("{} : {other}", path.display())),
+            })?;
+        let trees = TREE_NAMES
+            .iter()
+            .map(|name| db.open_tree(name))
+            .collect::<Result<Vec<_>, _>>()?;
+        migrate::run(&db, &trees[T::Meta as usize])?;
+        db.flush()?;
+        restrict_permissions(path)?;
+        Ok(Store {
+            db,
+            trees,
+            path: path.to_path_buf(),
+            reads: AtomicU64::new(0),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn tree(&self, t: T) -> &sled::Tree {
+        &self.trees[t as usize]
+    }
+
+    /// How many records and index entries have been read since the store was opened (tests check that a view
+    /// reads an index, not every record).
+    pub fn reads(&self) -> u64 {
+        self.reads.load(Ordering::Relaxed)
+    }
+
+    fn counted(&self) {
+        self.reads.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn get<V: DeserializeOwned>(&self, t: T, key: &[u8]) -> Result<Option<V>, StoreError> {
+        self.counted();
+        match self.tree(t).get(key)? {
+            Some(bytes) => codec::decode(&bytes)
+                .map(Some)
+                .map_err(|e| StoreError::Corrupt(format!("{} : {e}", TREE_NAMES[t as usize]))),
+            None => Ok(None),
+        }
+    }
+
+    pub fn get_raw(&self, t: T, key: &[u8]) -> Result<Option<sled::IVec>, StoreError> {
+        self.counted();
+        Ok(self.tree(t).get(key)?)
+    }
+
+    /// Every record under a prefix, decoded, in key order.
+    pub fn scan<V: DeserializeOwned>(
+        &self,
+        t: T,
+        prefix: &[u8],
+    ) -> Result<Vec<(sled::IVec, V)>, StoreError> {
+        self.tree(t)
+            .scan_prefix(prefix)
+            .map(|item| {
+                self.counted();
+                let (k, v) = item?;
+                let value = codec::decode(&v).map_err(|e| {
+                    StoreError::Corrupt(format!("{} : {e}", TREE_NAMES[t as usize]))
+                })?;
+                Ok((k, value))
+            })
+            .collect()
+    }
+
+    /// The keys under a prefix, at most `limit`, after skipping `skip` (index pages).
+    pub fn keys(
+        &self,
+        t: T,
+        prefix: &[u8],
+        skip: usize,
+        limit: usize,
+    ) -> Result<Vec<sled::IVec>, StoreError> {
+        self.tree(t)
+            .scan_prefix(prefix)
+            .skip(skip)
+            .take(limit)
+            .map(|item| {
+                self.counted();
+                Ok(item?.0)
+            })
+            .collect()
+    }
+
+    pub fn counter(&self, key: &[u8]) -> Result<i64, StoreError> {
+        Ok(self
+            .get_raw(T::Counters, key)?
+            .and_then(|v| v.as_ref().try_into().ok().map(i64::from_be_bytes))
+            .unwrap_or(0))
+    }
+
+    /// Allocates the next number of a sequence kept in the meta tree (under the desk's writer lock).
+    pub fn next_in_sequence(&self, ws: &mut WriteSet, name: &[u8]) -> Result<u64, StoreError> {
+        let current = match ws.sequences.get(name) {
+            Some(n) => *n,
+            None => self
+                .get_raw(T::Meta, name)?
+                .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
+                .unwrap_or(0),
+        };
+        let next = current + 1;
+        ws.sequences.insert(name.to_vec(), next);
+        ws.put_raw(T::Meta, name, &next.to_be_bytes());
+        Ok(next)
+    }
+
+    /// The last entry of the journal: its sequence number and hash (0 and the genesis hash when empty).
+    pub fn journal_head(&self) -> Result<(u64, [u8; 32]), StoreError> {
+        match self.get_raw(T::Meta, JOURNAL_HEAD)? {
+            Some(v) => decode_head(&v),
+            None => Ok((0, GENESIS)),
+        }
+    }
+
+    /// Applies the writes and appends the journal entry in one transaction, then flushes to disk.
+    pub fn commit(&self, ws: WriteSet, draft: Draft) -> Result<Entry, StoreError> {
+        let result = self
+            .trees
+            .as_slice()
+            .transaction(|txs: &Vec<TransactionalTree>| {
+                let abort = |e: String| ConflictableTransactionError::Abort(e);
+                for (t, key, value) in &ws.ops {
+                    let tree = &txs[*t as usize];
+                    match value {
+                        Some(v) => tree.insert(key.as_slice(), v.as_slice())?,
+                        None => tree.remove(key.as_slice())?,
+                    };
+                }
+                let counters = &txs[T::Counters as usize];
+                for (key, delta) in &ws.counters {
+                    let current = counters
+                        .get(key.as_slice())?
+                        .and_then(|v| v.as_ref().try_into().ok().map(i64::from_be_bytes))
+                        .unwrap_or(0);
+                    counters.insert(key.as_slice(), &(current + delta).to_be_bytes())?;
+                }
+                let meta = &txs[T::Meta as usize];
+                let (last, prev_hash) = match meta.get(JOURNAL_HEAD)? {
+                    Some(v) => decode_head(&v).map_err(|e| abort(e.to_string()))?,
+                    None => (0, GENESIS),
+                };
+                let seq = last + 1;
+                let hash = journal::chain_hash(&prev_hash, seq, &draft).map_err(abort)?;
+                let entry = Entry {
+                    seq,
+                    draft: draft.clone(),
+                    prev_hash,
+                    hash,
+                };
+                let bytes = codec::encode(&entry).map_err(abort)?;
+                txs[T::Journal as usize].insert(&keys::seq(seq), bytes)?;
+                let mut head = seq.to_be_bytes().to_vec();
+                head.extend_from_slice(&hash);
+                meta.insert(JOURNAL_HEAD, head)?;
+                for subject in &draft.subjects {
+                    let mut k = subject.key_prefix();
+                    k.extend_from_slice(&keys::seq(seq));
+                    txs[T::JournalBySubject as usize].insert(k, &[])?;
+                }
+                Ok(entry)
+            });
+        let entry = result.map_err(|e| match e {
+            TransactionError::Abort(message) => StoreError::Corrupt(message),
+            TransactionError::Storage(e) => StoreError::from(e),
+        })?;
+        self.db.flush()?;
+        Ok(entry)
+    }
+
+    /// The whole content of every tree but the journal's, for tests that prove a refusal changed nothing.
+    pub fn dump_state(&self) -> Result<StateDump, StoreError> {
+        let mut out = BTreeMap::new();
+        for (i, name) in TREE_NAMES.iter().enumerate() {
+            let tree = &self.trees[i];
+            let mut rows = Vec::new();
+            for item in tree.iter() {
+                let (k, v) = item?;
+                if i == T::Meta as usize && k.as_ref() == JOURNAL_HEAD {
+                    continue;
+                }
+                rows.push((k.to_vec(), v.to_vec()));
+            }
+            if i != T::Journal as usize && i != T::JournalBySubject as usize {
+                out.insert(*name, rows);
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+}
+
+fn decode_head(v: &[u8]) -> Result<(u64, [u8; 32]), StoreError> {
+    if v.len() != 40 {
+        return Err(StoreError::Corrupt("tête du journal illisible".to_string()));
+    }
+    let seq = keys::seq_from(&v[..8]).unwrap_or(0);
+    let mut hash = [0u8; 32];
+    hash.copy_from_slice(&v[8..]);
+    Ok((seq, hash))
+}
+
+/// New files of this process are readable by their owner only.
+fn restrict_new_files() {
+    // SAFETY: umask only changes the process's file-creation mask; it cannot fail and touches no memory.
+    unsafe {
+        libc::umask(0o077);
+    }
+}
+
+/// The database directory 0700 and its files 0600, whatever the umask was when they were created.
+fn restrict_permissions(path: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::PermissionsExt;
+    let io = |e: std::io::Error| StoreError::Io(format!("{} : {e}", path.display()));
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700)).map_err(io)?;
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).map_err(io)? {
+            let entry = entry.map_err(io)?;
+            let p = entry.path();
+            let mode = if entry.file_type().map_err(io)?.is_dir() {
+                stack.push(p.clone());
+                0o700
+            } else {
+                0o600
+            };
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).map_err(io)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,315 @@
+//! Typed access to the records, and the index upkeep that goes with each write: a record and its index entries
+//! and counters are always staged together in the same `WriteSet`, so they cannot drift apart.
+
+use super::journal::{Entry, Subject};
+use super::{Store, StoreError, T, WriteSet, keys};
+use crate::domain::chorus::{Attachment, Right};
+use crate::domain::dossier::{Corbeille, Dossier};
+use crate::domain::ids::{DossierId, Email, PigpId, Siret};
+use crate::domain::operator::{Direction, Operator, Referent};
+use crate::domain::structure::Structure;
+use crate::domain::user::{User, UserId};
+use chrono::NaiveDate;
+
+/// One line of a corbeille, read from the index alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CorbeilleEntry {
+    pub received_on: NaiveDate,
+    pub id: DossierId,
+}
+
+fn referent_key(r: &Referent) -> Vec<u8> {
+    [r.academie.as_bytes(), &[0], r.email.as_str().as_bytes()].concat()
+}
+
+impl WriteSet {
+    pub fn put_direction(&mut self, d: &Direction) -> Result<(), StoreError> {
+        self.put(T::Directions, d.code.as_bytes(), d)
+    }
+
+    pub fn put_operator(&mut self, o: &Operator) -> Result<(), StoreError> {
+        self.put(T::Operators, o.login.as_bytes(), o)
+    }
+
+    pub fn put_referent(&mut self, r: &Referent) -> Result<(), StoreError> {
+        self.put(T::Referents, &referent_key(r), r)
+    }
+
+    pub fn put_structure(&mut self, s: &Structure) -> Result<(), StoreError> {
+        self.put(T::Structures, &keys::siret(s.siret), s)
+    }
+
+    /// A user and his e-mail and PIGP indexes.
+    pub fn put_user(&mut self, old: Option<&User>, new: &User) -> Result<(), StoreError> {
+        let id = keys::user(new.id);
+        if let Some(old) = old {
+            if old.email != new.email {
+                self.delete(T::UsersByEmail, old.email.as_str().as_bytes());
+            }
+            if let Some(p) = &old.pigp_id
+                && new.pigp_id.as_ref() != Some(p)
+            {
+                self.delete(T::UsersByPigp, p.as_str().as_bytes());
+            }
+        }
+        self.put_raw(T::UsersByEmail, new.email.as_str().as_bytes(), &id);
+        if let Some(p) = &new.pigp_id {
+            self.put_raw(T::UsersByPigp, p.as_str().as_bytes(), &id);
+        }
+        self.put(T::Users, &id, new)
+    }
+
+    /// A dossier, its reference, corbeille and SIRET indexes, and the corbeille counters.
+    pub fn put_dossier(&mut self, old: Option<&Dossier>, new: &Dossier) -> Result<(), StoreError> {
+        let new_corbeille = new.corbeille();
+        if let Some(old) = old {
+            let old_corbeille = old.corbeille();
+            if old.reference != new.reference {
+                self.delete(T::DossiersByRef, old.reference.as_bytes());
+            }
+            let old_key =
+                keys::corbeille_entry(&old.direction, old_corbeille, old.received_on, old.id);
+            let new_key =
+                keys::corbeille_entry(&new.direction, new_corbeille, new.received_on, new.id);
+            if old_key != new_key {
+                self.delete(T::DossiersByCorbeille, &old_key);
+                self.count(keys::corbeille_prefix(&old.direction, old_corbeille), -1);
+                self.count(keys::corbeille_prefix(&new.direction, new_corbeille), 1);
+            }
+            if old.siret != new.siret
+                && let Some(s) = old.siret
+            {
+                self.delete(T::DossiersBySiret, &keys::siret_dossier(s, old.id));
+            }
+        } else {
+            self.count(keys::corbeille_prefix(&new.direction, new_corbeille), 1);
+        }
+        self.put_raw(T::DossiersByRef, new.reference.as_bytes(), &new.id.key());
+        self.mark(
+            T::DossiersByCorbeille,
+            &keys::corbeille_entry(&new.direction, new_corbeille, new.received_on, new.id),
+        );
+        if let Some(s) = new.siret {
+            self.mark(T::DossiersBySiret, &keys::siret_dossier(s, new.id));
+        }
+        self.put(T::Dossiers, &new.id.key(), new)
+    }
+
+    pub fn put_right(&mut self, r: &Right) -> Result<(), StoreError> {
+        let (u, s) = (keys::user(r.user), keys::siret(r.siret));
+        self.mark(T::RightsBySiret, &keys::pair(s, u));
+        self.put(T::Rights, &keys::pair(u, s), r)
+    }
+
+    pub fn delete_right(&mut self, user: UserId, siret: Siret) {
+        let (u, s) = (keys::user(user), keys::siret(siret));
+        self.delete(T::RightsBySiret, &keys::pair(s, u));
+        self.delete(T::Rights, &keys::pair(u, s));
+    }
+
+    pub fn put_attachment(&mut self, a: &Attachment) -> Result<(), StoreError> {
+        let (u, s) = (keys::user(a.user), keys::siret(a.siret));
+        self.mark(T::AttachmentsByUser, &keys::pair(u, s));
+        self.put(T::Attachments, &keys::pair(s, u), a)
+    }
+}
+
+impl Store {
+    pub fn directions(&self) -> Result<Vec<Direction>, StoreError> {
+        Ok(self
+            .scan(T::Directions, b"")?
+            .into_iter()
+            .map(|(_, d)| d)
+            .collect())
+    }
+
+    pub fn direction(&self, code: &str) -> Result<Option<Direction>, StoreError> {
+        self.get(T::Directions, code.as_bytes())
+    }
+
+    pub fn operator(&self, login: &str) -> Result<Option<Operator>, StoreError> {
+        self.get(T::Operators, login.as_bytes())
+    }
+
+    pub fn operators(&self) -> Result<Vec<Operator>, StoreError> {
+        Ok(self
+            .scan(T::Operators, b"")?
+            .into_iter()
+            .map(|(_, o)| o)
+            .collect())
+    }
+
+    pub fn has_operators(&self) -> bool {
+        !self.tree(T::Operators).is_empty()
+    }
+
+    pub fn referents(&self) -> Result<Vec<Referent>, StoreError> {
+        Ok(self
+            .scan(T::Referents, b"")?
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect())
+    }
+
+    pub fn referents_of(&self, academie: &str) -> Result<Vec<Referent>, StoreError> {
+        let prefix = [academie.as_bytes(), &[0]].concat();
+        Ok(self
+            .scan(T::Referents, &prefix)?
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect())
+    }
+
+    pub fn structure(&self, siret: Siret) -> Result<Option<Structure>, StoreError> {
+        self.get(T::Structures, &keys::siret(siret))
+    }
+
+    pub fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        self.get(T::Users, &keys::user(id))
+    }
+
+    fn user_via(&self, index: T, key: &[u8]) -> Result<Option<User>, StoreError> {
+        match self.get_raw(index, key)?.and_then(|v| keys::user_from(&v)) {
+            Some(id) => self.user(id),
+            None => Ok(None),
+        }
+    }
+
+    pub fn user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
+        self.user_via(T::UsersByEmail, email.as_str().as_bytes())
+    }
+
+    pub fn user_by_pigp(&self, pigp: &PigpId) -> Result<Option<User>, StoreError> {
+        self.user_via(T::UsersByPigp, pigp.as_str().as_bytes())
+    }
+
+    pub fn pigp_taken(&self, pigp: &PigpId) -> Result<bool, StoreError> {
+        Ok(self
+            .get_raw(T::UsersByPigp, pigp.as_str().as_bytes())?
+            .is_some())
+    }
+
+    pub fn dossier(&self, id: DossierId) -> Result<Option<Dossier>, StoreError> {
+        self.get(T::Dossiers, &id.key())
+    }
+
+    pub fn dossier_by_ref(&self, reference: &str) -> Result<Option<Dossier>, StoreError> {
+        match self
+            .get_raw(T::DossiersByRef, reference.as_bytes())?
+            .and_then(|k| DossierId::from_key(&k))
+        {
+            Some(id) => self.dossier(id),
+            None => Ok(None),
+        }
+    }
+
+    /// A dossier named by its number (`2026-00412`) or by its reference.
+    pub fn find_dossier(&self, id_or_ref: &str) -> Result<Option<Dossier>, StoreError> {
+        if let Ok(id) = DossierId::parse(id_or_ref)
+            && let Some(d) = self.dossier(id)?
+        {
+            return Ok(Some(d));
+        }
+        self.dossier_by_ref(id_or_ref.trim())
+    }
+
+    /// One page of a direction's corbeille, oldest first, read from the index only.
+    pub fn corbeille_page(
+        &self,
+        direction: &str,
+        corbeille: Corbeille,
+        skip: usize,
+        limit: usize,
+    ) -> Result<Vec<CorbeilleEntry>, StoreError> {
+        let prefix = keys::corbeille_prefix(direction, corbeille);
+        Ok(self
+            .keys(T::DossiersByCorbeille, &prefix, skip, limit)?
+            .iter()
+            .filter_map(|k| keys::corbeille_entry_parts(k, prefix.len()))
+            .map(|(received_on, id)| CorbeilleEntry { received_on, id })
+            .collect())
+    }
+
+    /// The number of dossiers in a direction's corbeille, from the counter kept by the transactions.
+    pub fn corbeille_count(
+        &self,
+        direction: &str,
+        corbeille: Corbeille,
+    ) -> Result<i64, StoreError> {
+        self.counter(&keys::corbeille_prefix(direction, corbeille))
+    }
+
+    pub fn dossiers_of_siret(&self, siret: Siret) -> Result<Vec<DossierId>, StoreError> {
+        let prefix = keys::siret(siret);
+        Ok(self
+            .keys(T::DossiersBySiret, &prefix, 0, usize::MAX)?
+            .iter()
+            .filter_map(|k| DossierId::from_key(k.get(8..)?))
+            .collect())
+    }
+
+    pub fn rights_of_user(&self, user: UserId) -> Result<Vec<Right>, StoreError> {
+        Ok(self
+            .scan(T::Rights, &keys::user(user))?
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect())
+    }
+
+    pub fn right(&self, user: UserId, siret: Siret) -> Result<Option<Right>, StoreError> {
+        self.get(T::Rights, &keys::pair(keys::user(user), keys::siret(siret)))
+    }
+
+    pub fn holders_of_rights(&self, siret: Siret) -> Result<Vec<UserId>, StoreError> {
+        Ok(self
+            .keys(T::RightsBySiret, &keys::siret(siret), 0, usize::MAX)?
+            .iter()
+            .filter_map(|k| keys::user_from(k.get(8..)?))
+            .collect())
+    }
+
+    pub fn attachment(&self, siret: Siret, user: UserId) -> Result<Option<Attachment>, StoreError> {
+        self.get(
+            T::Attachments,
+            &keys::pair(keys::siret(siret), keys::user(user)),
+        )
+    }
+
+    pub fn attachments_of_structure(&self, siret: Siret) -> Result<Vec<Attachment>, StoreError> {
+        Ok(self
+            .scan(T::Attachments, &keys::siret(siret))?
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect())
+    }
+
+    pub fn attachments_of_user(&self, user: UserId) -> Result<Vec<Attachment>, StoreError> {
+        let mut out = Vec::new();
+        for k in self.keys(T::AttachmentsByUser, &keys::user(user), 0, usize::MAX)? {
+            if let Some(siret) = k.get(8..).and_then(keys::siret_from)
+                && let Some(a) = self.attachment(siret, user)?
+            {
+                out.push(a);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The journal entries about a subject, oldest first.
+    pub fn history(&self, subject: Subject) -> Result<Vec<Entry>, StoreError> {
+        let prefix = subject.key_prefix();
+        let mut out = Vec::new();
+        for k in self.keys(T::JournalBySubject, &prefix, 0, usize::MAX)? {
+            if let Some(entry) = k
+                .get(prefix.len()..)
+                .and_then(keys::seq_from)
+                .map(|seq| self.get::<Entry>(T::Journal, &keys::seq(seq)))
+                .transpose()?
+                .flatten()
+            {
+                out.push(entry);
+            }
+        }
+        Ok(out)
+    }
+}
