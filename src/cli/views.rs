@@ -4,6 +4,7 @@
 use super::table::{Table, fields};
 use super::{Report, Show};
 use crate::desk::{Desk, DeskError, audit};
+use crate::domain::dossier::{Channel, Corbeille, DocumentKind, Kind, Status};
 use crate::domain::ids::Siret;
 use serde_json::Value;
 use std::process::ExitCode;
@@ -33,6 +34,19 @@ fn date(v: &Value) -> String {
         Some(d) => d.format("%d/%m/%Y").to_string(),
         None => text(v),
     }
+}
+
+/// The French label of a vocabulary word, e.g. `traitees` → `Traitées`.
+fn label<E: Copy>(
+    v: &Value,
+    parse: fn(&str) -> Result<E, crate::domain::ids::Invalid>,
+    label: fn(E) -> &'static str,
+) -> String {
+    v.as_str()
+        .and_then(|s| parse(s).ok())
+        .map(label)
+        .map(str::to_string)
+        .unwrap_or_else(|| text(v))
 }
 
 fn items(v: &Value) -> &[Value] {
@@ -88,15 +102,15 @@ fn dossier_text(d: &Value) -> String {
     let mut out = format!(
         "Dossier {} · {} · reçu le {} (il y a {} j) · {}\n\n",
         text(&d["id"]),
-        text(&d["kind"]),
+        label(&d["kind"], Kind::parse, Kind::label),
         date(&d["received_on"]),
         text(&d["age_days"]),
-        text(&d["corbeille"])
+        label(&d["corbeille"], Corbeille::parse, Corbeille::label)
     );
     out.push_str(&fields(&[
         ("Référence", text(&d["ref"])),
         ("Direction", text(&d["direction"])),
-        ("Statut", text(&d["status"])),
+        ("Statut", label(&d["status"], Status::parse, Status::label)),
         (
             "Structure",
             format!(
@@ -112,7 +126,7 @@ fn dossier_text(d: &Value) -> String {
                 "{} <{}> · canal {}",
                 text(&d["requester"]["name"]),
                 text(&d["requester"]["email"]),
-                text(&d["channel"])
+                label(&d["channel"], Channel::parse, Channel::label)
             ),
         ),
         ("Lot", text(&d["lot"])),
@@ -132,14 +146,21 @@ fn dossier_text(d: &Value) -> String {
         ));
     }
     out.push_str("\nPièces\n");
-    if let Some(docs) = d["documents"].as_object() {
-        for (k, v) in docs {
-            let mark = if v.is_null() { "✗" } else { "✓" };
-            out.push_str(&format!(
-                "  {mark} {k:<20} {}\n",
-                if v.is_null() { String::new() } else { date(v) }
-            ));
+    for kind in DocumentKind::ALL {
+        let on = &d["documents"][kind.wire()];
+        let required = items(&d["required_documents"])
+            .iter()
+            .any(|r| r == kind.wire());
+        if !required && on.is_null() {
+            continue;
         }
+        let mark = if on.is_null() { "✗" } else { "✓" };
+        let when = if on.is_null() {
+            "manquante".to_string()
+        } else {
+            date(on)
+        };
+        out.push_str(&format!("  {mark} {:<32} {when}\n", kind.label()));
     }
     let mut t = Table::new(&[
         "Civ.",
@@ -281,7 +302,10 @@ fn structure_text(s: &Value) -> String {
                 )
             },
         ),
-        ("Canal attendu", text(&s["expected_channel"])),
+        (
+            "Canal attendu",
+            label(&s["expected_channel"], Channel::parse, Channel::label),
+        ),
         (
             "Direction compétente",
             items(&s["competent_directions"])

@@ -213,6 +213,7 @@ impl Desk {
             "assignee": d.assignee, "user": d.user,
             "persons": persons,
             "documents": documents,
+            "required_documents": rules::required_documents(d.channel),
             "missing_documents": rules::missing_documents(d.channel, &d.documents),
             "controls": self.controls(&d)?,
             "notes": d.notes.iter().map(|n| json!({"at": n.at.to_rfc3339(), "by": n.by, "text": n.text})).collect::<Vec<_>>(),

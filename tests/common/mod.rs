@@ -1,0 +1,112 @@
+//! Shared fixtures of the integration tests: a desk on a temporary database with a fixed clock, and a small world
+//! of directions, référents and structures to run dossiers against.
+#![allow(dead_code)]
+
+use guichet::desk::{Actor, Desk, DeskError};
+use guichet::domain::Refusal;
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// The fixed "now" of the tests: Saturday 28 November 2026, 10:00 UTC.
+pub const NOW: &str = "2026-11-28T10:00:00Z";
+
+pub fn actor() -> Actor {
+    Actor::new("admin.test")
+}
+
+pub fn desk() -> (TempDir, Desk) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let now = chrono::DateTime::parse_from_rfc3339(NOW)
+        .expect("fixed date")
+        .to_utc();
+    let desk = Desk::open(&dir.path().join("base"))
+        .expect("open desk")
+        .with_clock(move || now);
+    (dir, desk)
+}
+
+/// Runs a JSON line that must succeed; returns its result object.
+pub fn ok(desk: &Desk, line: &str) -> Value {
+    match desk.execute_line(&actor(), line) {
+        Ok(receipt) => receipt.result,
+        Err(e) => panic!("refused: {line}\n→ {e}"),
+    }
+}
+
+/// Runs a JSON line that must be refused; returns the refusal.
+pub fn refused(desk: &Desk, line: &str) -> Refusal {
+    match desk.execute_line(&actor(), line) {
+        Ok(receipt) => panic!(
+            "accepted but should be refused: {line}\n→ {:?}",
+            receipt.result
+        ),
+        Err(DeskError::Refused(r)) => r,
+        Err(e) => panic!("store error: {e}"),
+    }
+}
+
+pub fn run_all(desk: &Desk, lines: &str) {
+    for line in lines
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        ok(desk, line);
+    }
+}
+
+// Valid identifiers of the fictional world.
+pub const EPLE_92: &str = "19920131700013"; // Lycée Jean Moulin, Nanterre (92), académie de Versailles
+pub const EPLE_78: &str = "19771234500010"; // Collège des Sablons, Versailles (78), académie de Versailles
+pub const EPN_69: &str = "18001002400024"; // EPN located in Lyon (69), agent comptable
+pub const CCI_92: &str = "13002345600010"; // CCI in Nanterre (92), no comptable public
+pub const EPN_33: &str = "20005412300019"; // EPN located in Bordeaux (33), seat in Lyon (69)
+
+/// Three directions (78, 92, 69), the référent of Versailles, five structures.
+pub const WORLD: &str = r#"
+{"cmd":"direction.add","code":"DDFIP78","name":"DDFiP des Yvelines","codique":"078000","departements":["78"],"balf":"ddfip78.demat@dgfip.finances.gouv.fr"}
+{"cmd":"direction.add","code":"DDFIP92","name":"DDFiP des Hauts-de-Seine","codique":"092000","departements":["92"],"balf":"ddfip92.demat@dgfip.finances.gouv.fr"}
+{"cmd":"direction.add","code":"DRFIP69","name":"DRFiP du Rhône","codique":"069000","departements":["69"],"balf":"drfip69.demat@dgfip.finances.gouv.fr"}
+{"cmd":"referent.add","academie":"Versailles","name":"Rémi Laurent","email":"remi.laurent@ac-versailles.fr"}
+{"cmd":"structure.add","siret":"19920131700013","name":"Lycée Jean Moulin","category":"EPLE","uai":"0920131T","postal_code":"92000","city":"Nanterre"}
+{"cmd":"structure.add","siret":"19771234500010","name":"Collège des Sablons","category":"EPLE","uai":"0780001C","postal_code":"78000","city":"Versailles"}
+{"cmd":"structure.add","siret":"18001002400024","name":"Institut national des arts du spectacle","category":"EPN","comptable":{"name":"Bernard Roche","email":"bernard.roche@inas-lyon.fr"},"postal_code":"69007","city":"Lyon"}
+{"cmd":"structure.add","siret":"13002345600010","name":"CCI des Hauts-de-Seine","category":"CCI","postal_code":"92000","city":"Nanterre"}
+{"cmd":"structure.add","siret":"20005412300019","name":"Observatoire de Bordeaux","category":"EPN","comptable":{"name":"Lise Marin","email":"lise.marin@obs-bordeaux.fr"},"postal_code":"33000","city":"Bordeaux","siege_departement":"69"}
+"#;
+
+/// A habilitation of the Lycée Jean Moulin sent by the référent to the DDFiP of the académie's seat.
+pub fn eple_dossier(reference: &str, direction: &str, siret: &str, email: &str) -> String {
+    format!(
+        r#"{{"cmd":"dossier.receive","ref":"{reference}","kind":"habilitation","channel":"referent","siret":"{siret}","direction":"{direction}","requester":{{"name":"Rémi Laurent","email":"remi.laurent@ac-versailles.fr"}},"received_on":"2026-11-02","persons":[{{"civilite":"MME","nom":"Lefèvre","prenom":"Anne","email":"{email}","role":"gp"}}]}}"#
+    )
+}
+
+/// Runs a dossier of the world from reception to closure.
+pub fn habilitate(desk: &Desk, receive: &str, reference: &str, emails: &[&str]) {
+    ok(desk, receive);
+    ok(
+        desk,
+        &format!(r#"{{"cmd":"dossier.qualify","dossier":"{reference}"}}"#),
+    );
+    for doc in ["contrat_service", "liste_utilisateurs"] {
+        ok(
+            desk,
+            &format!(r#"{{"cmd":"dossier.document","dossier":"{reference}","document":"{doc}"}}"#),
+        );
+    }
+    for email in emails {
+        ok(
+            desk,
+            &format!(r#"{{"cmd":"aspasie.create","dossier":"{reference}","email":"{email}"}}"#),
+        );
+        ok(
+            desk,
+            &format!(r#"{{"cmd":"madrhas.open","dossier":"{reference}","email":"{email}"}}"#),
+        );
+    }
+    ok(
+        desk,
+        &format!(r#"{{"cmd":"dossier.close","dossier":"{reference}"}}"#),
+    );
+}
