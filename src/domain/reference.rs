@@ -197,13 +197,15 @@ fn is_uai_shaped(token: &str) -> bool {
 /// or glued after a listed word ("ce0920131t"), makes it generic too: a person's
 /// address never carries an établissement's UAI.
 pub fn is_generic_local_part(local: &str) -> bool {
-    let local = fold(local.trim());
+    // '.', '_' and '-' separate words alike: "agent.comptable" is the listed "agent-comptable".
+    let same_separators = |s: &str| s.replace(['.', '_'], "-");
+    let local = same_separators(&fold(local.trim()));
     if local.is_empty() {
         return false;
     }
-    let words = &*GENERIC_WORDS;
+    let words: Vec<String> = GENERIC_WORDS.iter().map(|w| same_separators(w)).collect();
     let starts_with_word = words.iter().any(|w| {
-        local.strip_prefix(w).is_some_and(|rest| {
+        local.strip_prefix(w.as_str()).is_some_and(|rest| {
             rest.chars()
                 .next()
                 .is_none_or(|c| matches!(c, '.' | '-' | '_') || c.is_ascii_digit())
@@ -218,7 +220,7 @@ pub fn is_generic_local_part(local: &str) -> bool {
             && is_uai_shaped(&token[token.len() - 8..])
             && {
                 let head = &token[..token.len() - 8];
-                head.is_empty() || words.contains(&head)
+                head.is_empty() || words.iter().any(|w| w == head)
             }
     })
 }

@@ -388,3 +388,7 @@ pub fn check_addresses_active(persons: &[Person]) -> Result<(), Refusal> {
         ),
     ))
 }
+
+#[cfg(test)]
+#[path = "rules_tests.rs"]
+mod tests;
