@@ -197,6 +197,49 @@ pub struct MadrhasRevoke {
     pub siret: Siret,
 }
 
+/// A self-service Chorus Pro account: a simple user, without PIGP identifier (introduction of the note).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChorusAccount {
+    pub email: Email,
+    pub civilite: Civilite,
+    pub nom: String,
+    pub prenom: String,
+}
+
+/// Espace Mon compte > Mes rattachements aux structures > Demander un rattachement, acted as `by`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttachmentRequest {
+    pub by: Email,
+    pub siret: Siret,
+}
+
+/// A gestionnaire's (or the user's own) action on a user's rattachement, acted as `by`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttachmentAction {
+    pub by: Email,
+    pub user: Email,
+    pub siret: Siret,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttachmentRefuse {
+    pub by: Email,
+    pub user: Email,
+    pub siret: Siret,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// The GP hands his profile to a successor, or temporarily to an interim (§2.2).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManagerTransfer {
+    pub by: Email,
+    pub to: Email,
+    pub siret: Siret,
+    #[serde(default)]
+    pub interim: Option<bool>,
+}
+
 macro_rules! commands {
     ($($wire:literal => $variant:ident($args:ty)),+ $(,)?) => {
         /// One command of the batch vocabulary.
@@ -248,6 +291,14 @@ commands! {
     "aspasie.create" => AspasieCreate(AspasieCreate),
     "madrhas.open" => MadrhasOpen(DossierEmail),
     "madrhas.revoke" => MadrhasRevoke(MadrhasRevoke),
+    "chorus.account" => ChorusAccount(ChorusAccount),
+    "attachment.request" => AttachmentRequest(AttachmentRequest),
+    "attachment.validate" => AttachmentValidate(AttachmentAction),
+    "attachment.refuse" => AttachmentRefuse(AttachmentRefuse),
+    "attachment.remove" => AttachmentRemove(AttachmentAction),
+    "manager.designate_gs" => ManagerDesignateGs(AttachmentAction),
+    "manager.revoke_gs" => ManagerRevokeGs(AttachmentAction),
+    "manager.transfer_gp" => ManagerTransferGp(ManagerTransfer),
 }
 
 impl Command {

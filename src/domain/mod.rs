@@ -7,6 +7,7 @@
 pub mod chorus;
 pub mod dossier;
 pub mod ids;
+pub mod movements;
 pub mod operator;
 pub mod reference;
 pub mod refusal;

@@ -2,10 +2,11 @@
 //! commits what they staged, or journals their refusal.
 
 mod aspasie;
+mod chorus;
 mod dossier;
 mod reference;
 
-use super::command::Command;
+use super::command::{AttachmentAction, Command};
 use super::context::{Ctx, DeskError, Done};
 use crate::store::Store;
 use crate::store::journal::Subject;
@@ -29,6 +30,23 @@ pub(crate) fn run(ctx: &mut Ctx, command: &Command) -> Result<Done, DeskError> {
         Command::AspasieCreate(c) => aspasie::create(ctx, c),
         Command::MadrhasOpen(c) => aspasie::madrhas_open(ctx, c),
         Command::MadrhasRevoke(c) => aspasie::madrhas_revoke(ctx, c),
+        Command::ChorusAccount(c) => chorus::account(ctx, c),
+        Command::AttachmentRequest(c) => chorus::request(ctx, c),
+        Command::AttachmentValidate(c) => chorus::decide(ctx, c, true, None),
+        Command::AttachmentRefuse(c) => chorus::decide(
+            ctx,
+            &AttachmentAction {
+                by: c.by.clone(),
+                user: c.user.clone(),
+                siret: c.siret,
+            },
+            false,
+            c.reason.as_deref(),
+        ),
+        Command::AttachmentRemove(c) => chorus::remove(ctx, c),
+        Command::ManagerDesignateGs(c) => chorus::designate_gs(ctx, c, true),
+        Command::ManagerRevokeGs(c) => chorus::designate_gs(ctx, c, false),
+        Command::ManagerTransferGp(c) => chorus::transfer_gp(ctx, c),
     }
 }
 
