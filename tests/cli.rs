@@ -252,3 +252,30 @@ fn audit_verify_passes_then_names_the_altered_entry() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("entrée 5"), "{text}");
 }
+
+#[test]
+fn a_directory_that_is_not_a_database_is_refused_and_left_untouched() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("bin").join("script.sh");
+    std::fs::create_dir_all(script.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&script, "#!/bin/sh\n").expect("write");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let out = guichet(
+        dir.path(),
+        &["batch", &example("epn-agent-comptable.jsonl")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("n'est pas une base guichet"));
+    let mode = std::fs::metadata(&script)
+        .expect("metadata")
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o755, "nothing outside a database is chmodded");
+    // A view on a path with no database says so instead of creating one.
+    let missing = dir.path().join("nulle-part");
+    let out = guichet(&missing, &["report", "queues"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!missing.exists());
+}

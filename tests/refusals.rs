@@ -90,6 +90,19 @@ fn cases() -> Vec<Case> {
             field: Some("siret"),
         },
         Case {
+            situation: "an agent comptable of Lyon slipping a Paris EPN into a person's SIRETs",
+            setup: vec![
+                r#"{"cmd":"structure.add","siret":"18945612300018","name":"Musée parisien","category":"EPN","comptable":{"name":"Autre Comptable","email":"autre.comptable@musee-paris.fr"},"postal_code":"75001","city":"Paris"}"#.to_string(),
+                epn_dossier("R1b", EPN_69, "DRFIP69", "bernard.roche@inas-lyon.fr").replace(
+                    r#""role":"gp""#,
+                    r#""role":"gp","sirets":["18001002400024","18945612300018"]"#,
+                ),
+            ],
+            command: qualify("R1b"),
+            rule: Rule::R1,
+            field: Some("direction"),
+        },
+        Case {
             situation: "rights opened in MADRHAS for a person not yet created in ASPASIE",
             setup: vec![
                 epn_dossier("R8", EPN_69, "DRFIP69", "bernard.roche@inas-lyon.fr"),
@@ -244,6 +257,30 @@ fn input_errors_name_the_field_and_change_nothing_but_the_journal() {
             r#"{"cmd":"structure.add","siret":"18945612300018","name":"X","category":"EPN","city":"Nanterre"}"#,
             Rule::Validation,
             Some("postal_code"),
+        ),
+        (
+            "a reception dated before 2000",
+            r#"{"cmd":"dossier.receive","ref":"OLD","kind":"habilitation","channel":"referent","siret":"19920131700013","direction":"DDFIP78","received_on":"1999-12-31","requester":{"name":"R","email":"remi.laurent@ac-versailles.fr"},"persons":[{"civilite":"M","nom":"N","prenom":"P","email":"p.n@ac-versailles.fr","role":"gp"}]}"#,
+            Rule::Validation,
+            Some("received_on"),
+        ),
+        (
+            "a reference shaped like a dossier number, which would hide that dossier",
+            r#"{"cmd":"dossier.receive","ref":"2026-00001","kind":"habilitation","channel":"referent","siret":"19920131700013","direction":"DDFIP78","requester":{"name":"R","email":"remi.laurent@ac-versailles.fr"},"persons":[{"civilite":"M","nom":"N","prenom":"P","email":"p.n@ac-versailles.fr","role":"gp"}]}"#,
+            Rule::Validation,
+            Some("ref"),
+        ),
+        (
+            "a misspelt field, which would otherwise be silently ignored",
+            r#"{"cmd":"structure.update","siret":"19920131700013","postal_cod":"75001"}"#,
+            Rule::Validation,
+            Some("postal_cod"),
+        ),
+        (
+            "two gestionnaires principaux for one structure in one dossier",
+            r#"{"cmd":"dossier.receive","ref":"TWO-GP","kind":"habilitation","channel":"referent","siret":"19920131700013","direction":"DDFIP78","requester":{"name":"R","email":"remi.laurent@ac-versailles.fr"},"persons":[{"civilite":"M","nom":"N","prenom":"P","email":"p.n@ac-versailles.fr","role":"gp"},{"civilite":"M","nom":"M","prenom":"Q","email":"q.m@ac-versailles.fr","role":"gp"}]}"#,
+            Rule::Validation,
+            Some("persons[1].role"),
         ),
         (
             "a line that is not JSON",

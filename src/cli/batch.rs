@@ -7,6 +7,9 @@ use serde_json::json;
 use std::io::{BufRead, BufReader, Write};
 use std::process::ExitCode;
 
+/// The longest line a batch takes: a command with a few hundred persons fits well within it.
+const MAX_LINE: usize = 1024 * 1024;
+
 pub(super) fn run_file(
     desk: &Desk,
     actor: &Actor,
@@ -55,7 +58,13 @@ pub fn run_batch(
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let outcome = if std::str::from_utf8(&buf).is_err() {
+        let outcome = if buf.len() > MAX_LINE {
+            let refusal = crate::domain::Refusal::syntax(format!(
+                "ligne de {} octets : une commande tient en {MAX_LINE} octets au plus",
+                buf.len()
+            ));
+            desk.refuse_line(actor, &line.chars().take(200).collect::<String>(), refusal)
+        } else if std::str::from_utf8(&buf).is_err() {
             let refusal = crate::domain::Refusal::syntax(
                 "ligne illisible : ce n'est pas du texte UTF-8 (enregistrez le fichier en UTF-8)",
             );

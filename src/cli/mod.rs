@@ -140,6 +140,14 @@ pub fn run(cli: Cli) -> ExitCode {
         );
         return ExitCode::from(2);
     };
+    let path = cli.db.clone().unwrap_or_else(default_db);
+    if !matches!(command, Command::Batch { .. }) && !path.join("db").exists() {
+        eprintln!(
+            "guichet : aucune base à {} ; créez-la avec `guichet batch` (ou `guichet --db …`)",
+            path.display()
+        );
+        return ExitCode::from(2);
+    }
     let desk = match open_desk(&cli) {
         Ok(desk) => desk,
         Err(message) => {

@@ -80,16 +80,22 @@ pub(super) fn show(desk: &Desk, what: &Show, json: bool) -> Result<ExitCode, Des
 }
 
 fn history_text(v: &Value) -> String {
-    let mut t = Table::new(&["N°", "Quand", "Opérateur", "Action", "Résultat"]);
+    let mut t = Table::new(&["N°", "Date", "Opérateur", "Commande", "Résultat", "Détail"]);
     for h in items(v) {
+        let when = h["at"]
+            .as_str()
+            .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+            .map(|d| {
+                d.with_timezone(&chrono::Local)
+                    .format("%d/%m/%Y %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_else(|| text(&h["at"]));
         t.row(vec![
             text(&h["seq"]),
-            text(&h["at"])
-                .chars()
-                .take(16)
-                .collect::<String>()
-                .replace('T', " "),
+            when,
             text(&h["operator"]),
+            text(&h["command"]),
             text(&h["outcome"]),
             text(&h["text"]),
         ]);

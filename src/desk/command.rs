@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DirectionAdd {
     pub code: String,
     pub name: String,
@@ -23,6 +24,7 @@ pub struct DirectionAdd {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OperatorAdd {
     pub login: String,
     pub name: String,
@@ -32,6 +34,7 @@ pub struct OperatorAdd {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReferentAdd {
     pub academie: String,
     pub name: String,
@@ -39,12 +42,14 @@ pub struct ReferentAdd {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ComptableIn {
     pub name: String,
     pub email: Email,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StructureAdd {
     pub siret: Siret,
     pub name: String,
@@ -69,6 +74,7 @@ pub struct StructureAdd {
 
 /// Every field but the SIRET may change; absent fields are left as they are.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StructureUpdate {
     pub siret: Siret,
     #[serde(default)]
@@ -98,12 +104,14 @@ pub struct StructureUpdate {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RequesterIn {
     pub name: String,
     pub email: Email,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PersonIn {
     pub civilite: Civilite,
     pub nom: String,
@@ -119,6 +127,7 @@ pub struct PersonIn {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DossierReceive {
     #[serde(rename = "ref")]
     pub reference: String,
@@ -141,11 +150,13 @@ pub struct DossierReceive {
 
 /// A command about one dossier, named by its number or its reference.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DossierOnly {
     pub dossier: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DossierDocument {
     pub dossier: String,
     pub document: DocumentKind,
@@ -154,36 +165,42 @@ pub struct DossierDocument {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DossierEmail {
     pub dossier: String,
     pub email: Email,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DossierForward {
     pub dossier: String,
     pub direction: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DossierReject {
     pub dossier: String,
     pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DossierAssign {
     pub dossier: String,
     pub operator: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DossierNote {
     pub dossier: String,
     pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AspasieCreate {
     pub dossier: String,
     pub email: Email,
@@ -192,6 +209,7 @@ pub struct AspasieCreate {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MadrhasRevoke {
     pub email: Email,
     pub siret: Siret,
@@ -199,6 +217,7 @@ pub struct MadrhasRevoke {
 
 /// A self-service Chorus Pro account: a simple user, without PIGP identifier (introduction of the note).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChorusAccount {
     pub email: Email,
     pub civilite: Civilite,
@@ -208,6 +227,7 @@ pub struct ChorusAccount {
 
 /// Espace Mon compte > Mes rattachements aux structures > Demander un rattachement, acted as `by`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AttachmentRequest {
     pub by: Email,
     pub siret: Siret,
@@ -215,6 +235,7 @@ pub struct AttachmentRequest {
 
 /// A gestionnaire's (or the user's own) action on a user's rattachement, acted as `by`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AttachmentAction {
     pub by: Email,
     pub user: Email,
@@ -222,6 +243,7 @@ pub struct AttachmentAction {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AttachmentRefuse {
     pub by: Email,
     pub user: Email,
@@ -232,6 +254,7 @@ pub struct AttachmentRefuse {
 
 /// The GP hands his profile to a successor, or temporarily to an interim (§2.2).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ManagerTransfer {
     pub by: Email,
     pub to: Email,
@@ -340,6 +363,25 @@ fn fields<A: DeserializeOwned>(value: serde_json::Value) -> Result<A, Refusal> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.inner().to_string();
+        if let Some(rest) = inner.strip_prefix("unknown field `") {
+            // The path already ends with the unknown field's name.
+            let unknown = rest.split('`').next().unwrap_or(rest);
+            let field = if path == "." || path.is_empty() {
+                unknown.to_string()
+            } else {
+                path
+            };
+            let expected = rest
+                .split("expected ")
+                .nth(1)
+                .unwrap_or("")
+                .trim_start_matches("one of ")
+                .replace('`', "");
+            return Refusal::validation(
+                &field,
+                format!("champ inconnu de cette commande ; champs admis : {expected}"),
+            );
+        }
         if let Some(rest) = inner.strip_prefix("missing field `") {
             let missing = rest.split('`').next().unwrap_or(rest);
             let field = if path == "." || path.is_empty() {

@@ -189,11 +189,41 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// A text field that must not be empty once trimmed.
+/// The longest name, reference or address a field takes; notes take `MAX_NOTE`.
+pub(crate) const MAX_TEXT: usize = 300;
+pub(crate) const MAX_NOTE: usize = 4000;
+
+/// A text field that must not be empty once trimmed, nor longer than `MAX_TEXT` characters.
 pub(crate) fn required(field: &str, value: &str) -> Result<String, Refusal> {
+    bounded(field, value, MAX_TEXT)
+}
+
+pub(crate) fn bounded(field: &str, value: &str, max: usize) -> Result<String, Refusal> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(Refusal::validation(field, "ne peut pas être vide"));
     }
+    if trimmed.chars().count() > max {
+        return Err(Refusal::validation(
+            field,
+            format!("{max} caractères au plus"),
+        ));
+    }
     Ok(trimmed.to_string())
+}
+
+/// The first day guichet accepts for a reception or a piece: dossiers are numbered from the year 2000.
+pub(crate) fn check_date(
+    field: &str,
+    date: NaiveDate,
+    today: NaiveDate,
+) -> Result<NaiveDate, Refusal> {
+    let floor = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(NaiveDate::MIN);
+    if date < floor {
+        return Err(Refusal::validation(field, "date antérieure au 01/01/2000"));
+    }
+    if date > today {
+        return Err(Refusal::validation(field, "date dans le futur"));
+    }
+    Ok(date)
 }

@@ -140,14 +140,10 @@ impl Desk {
                         continue;
                     }
                     let holder = store.user_by_email(&p.email)?;
-                    let mut academies = Vec::new();
-                    if let Some(u) = &holder {
-                        for r in store.rights_of_user(u.id)? {
-                            if let Some(a) = store.structure(r.siret)?.and_then(|s| s.academie) {
-                                academies.push(a);
-                            }
-                        }
-                    }
+                    let academies = match &holder {
+                        Some(u) => store.academies_of_user(u.id)?,
+                        None => Vec::new(),
+                    };
                     let field = format!("persons[{i}].email");
                     result = result.and(rules::check_no_intra_academic_move(
                         &field,

@@ -233,3 +233,37 @@ impl Dossier {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Corbeille;
+
+    /// The codes are written in the index keys and counters of existing databases: they never change.
+    #[test]
+    fn corbeille_codes_are_stable() {
+        let codes: Vec<(u8, &str)> = Corbeille::ALL
+            .iter()
+            .map(|c| (c.code(), c.wire()))
+            .collect();
+        assert_eq!(
+            codes,
+            vec![
+                (0, "a_qualifier"),
+                (1, "en_attente_adresses"),
+                (2, "pieces_manquantes"),
+                (3, "a_creer_aspasie"),
+                (4, "a_habiliter_madrhas"),
+                (5, "a_cloturer"),
+                (6, "reinitialisations"),
+                (7, "modifications"),
+                (8, "sorties"),
+                (9, "traitees"),
+                (10, "rejetees"),
+                (11, "transmises"),
+            ]
+        );
+        for c in Corbeille::ALL {
+            assert_eq!(Corbeille::from_code(c.code()), Some(*c));
+        }
+    }
+}

@@ -80,6 +80,8 @@ pub enum StoreError {
     Locked(String),
     #[error("erreur d'entrée-sortie sur la base : {0}")]
     Io(String),
+    #[error("{0} n'est pas une base guichet : donnez un dossier vide ou une base existante")]
+    NotADatabase(String),
     #[error("base incohérente : {0}")]
     Corrupt(String),
 }
@@ -144,6 +146,7 @@ pub struct Store {
 impl Store {
     /// Opens (or creates) the database at `path`: directory 0700, files 0600, schema migrated.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        refuse_foreign_directory(path)?;
         restrict_new_files();
         std::fs::create_dir_all(path)
             .map_err(|e| StoreError::Io(format!("impossible de créer {} : {e}", path.display())))?;
@@ -372,23 +375,54 @@ fn restrict_new_files() {
     }
 }
 
-/// The database directory 0700 and its files 0600, whatever the umask was when they were created.
+/// The files sled keeps in a database directory.
+fn is_sled_entry(name: &str) -> bool {
+    matches!(name, "conf" | "db" | "blobs") || name.starts_with("snap.")
+}
+
+/// Refuses to turn a directory that holds anything but a database into one (and to change its permissions).
+fn refuse_foreign_directory(path: &Path) -> Result<(), StoreError> {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if !is_sled_entry(&name) {
+            return Err(StoreError::NotADatabase(format!(
+                "{} (il contient « {name} »)",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The database directory 0700 and sled's files 0600, whatever the umask was when they were created. Only the
+/// directory and sled's own entries are touched; links are not followed.
 fn restrict_permissions(path: &Path) -> Result<(), StoreError> {
     use std::os::unix::fs::PermissionsExt;
     let io = |e: std::io::Error| StoreError::Io(format!("{} : {e}", path.display()));
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700)).map_err(io)?;
-    let mut stack = vec![path.to_path_buf()];
-    while let Some(dir) = stack.pop() {
+    let set =
+        |p: &Path, mode: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode));
+    set(path, 0o700).map_err(io)?;
+    let mut stack = vec![(path.to_path_buf(), true)];
+    while let Some((dir, top)) = stack.pop() {
         for entry in std::fs::read_dir(&dir).map_err(io)? {
             let entry = entry.map_err(io)?;
+            let name = entry.file_name().to_string_lossy().to_string();
+            if top && !is_sled_entry(&name) {
+                continue;
+            }
+            let kind = entry.file_type().map_err(io)?;
             let p = entry.path();
-            let mode = if entry.file_type().map_err(io)?.is_dir() {
-                stack.push(p.clone());
-                0o700
+            if kind.is_symlink() {
+                continue;
+            } else if kind.is_dir() {
+                set(&p, 0o700).map_err(io)?;
+                stack.push((p, false));
             } else {
-                0o600
-            };
-            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).map_err(io)?;
+                set(&p, 0o600).map_err(io)?;
+            }
         }
     }
     Ok(())

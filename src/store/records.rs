@@ -295,6 +295,36 @@ impl Store {
         Ok(out)
     }
 
+    /// The SIRETs where a user holds MADRHAS rights or an active Chorus Pro rattachement.
+    pub fn sirets_of_user(&self, user: UserId) -> Result<Vec<Siret>, StoreError> {
+        let mut sirets: Vec<Siret> = self
+            .rights_of_user(user)?
+            .into_iter()
+            .map(|r| r.siret)
+            .collect();
+        for a in self.attachments_of_user(user)? {
+            if a.status == crate::domain::chorus::AttachmentStatus::Actif
+                && !sirets.contains(&a.siret)
+            {
+                sirets.push(a.siret);
+            }
+        }
+        Ok(sirets)
+    }
+
+    /// The académies of those structures (R12).
+    pub fn academies_of_user(&self, user: UserId) -> Result<Vec<String>, StoreError> {
+        let mut academies = Vec::new();
+        for siret in self.sirets_of_user(user)? {
+            if let Some(a) = self.structure(siret)?.and_then(|s| s.academie)
+                && !academies.contains(&a)
+            {
+                academies.push(a);
+            }
+        }
+        Ok(academies)
+    }
+
     /// The journal entries about a subject, oldest first.
     pub fn history(&self, subject: Subject) -> Result<Vec<Entry>, StoreError> {
         let prefix = subject.key_prefix();

@@ -68,14 +68,18 @@ pub(super) fn create(ctx: &mut Ctx, c: &AspasieCreate) -> Result<Done, DeskError
     let existing = ctx.store.user_by_email(&c.email)?;
     let (id, previous) = match existing {
         Some(u) if u.status == UserStatus::Supprime => (next_user_id(ctx)?, None),
+        // Already in ASPASIE and active: no second account; the dossier goes on to open his rights (§2.3.1, 2°).
+        Some(u) if u.pigp_id.is_some() && u.status == UserStatus::Actif => {
+            return link_existing(ctx, &old, i, u);
+        }
         Some(u) if u.pigp_id.is_some() => {
             return Err(Refusal::state(
                 Some("email"),
                 format!(
-                    "{} a déjà un compte ASPASIE (identifiant {}, {}) : pas de second compte pour la même adresse",
+                    "{} a un compte ASPASIE marqué {} (identifiant {}) : il ne peut pas être réutilisé ; un nouveau compte suppose d'abord sa suppression (aspasie.delete)",
                     c.email,
+                    u.status.label(),
                     u.pigp_id.as_ref().map(PigpId::as_str).unwrap_or(""),
-                    u.status.label()
                 ),
             )
             .into());
@@ -131,6 +135,29 @@ pub(super) fn create(ctx: &mut Ctx, c: &AspasieCreate) -> Result<Done, DeskError
         result: json!({
             "dossier": new.id, "email": c.email, "pigp_id": pigp_id,
             "population": population, "codique": codique, "corbeille": new.corbeille(),
+        }),
+    })
+}
+
+/// A person who already holds an active ASPASIE account: the dossier records it and keeps its identifier,
+/// population and codique; only the MADRHAS rights remain to open.
+fn link_existing(ctx: &mut Ctx, old: &Dossier, i: usize, user: User) -> Result<Done, DeskError> {
+    ctx.about(Subject::User(user.id));
+    let mut new = old.clone();
+    new.persons[i].user = Some(user.id);
+    new.persons[i].population = user.population;
+    new.persons[i].codique = user.codique.clone();
+    ctx.save_dossier(Some(old), &new)?;
+    Ok(Done {
+        summary: format!(
+            "{} a déjà un compte ASPASIE ({}) : pas de nouvelle création, droits MADRHAS à ouvrir",
+            user.email,
+            user.pigp_id.as_ref().map(PigpId::as_str).unwrap_or("")
+        ),
+        result: json!({
+            "dossier": new.id, "email": user.email, "pigp_id": user.pigp_id,
+            "population": user.population, "codique": user.codique, "existing": true,
+            "corbeille": new.corbeille(),
         }),
     })
 }

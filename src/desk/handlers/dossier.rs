@@ -5,8 +5,9 @@ use crate::desk::command::{
     DossierAssign, DossierDocument, DossierEmail, DossierForward, DossierNote, DossierReceive,
     DossierReject,
 };
-use crate::desk::context::{Ctx, DeskError, Done, required};
+use crate::desk::context::{Ctx, DeskError, Done, MAX_NOTE, bounded, check_date, required};
 use crate::domain::Refusal;
+use crate::domain::chorus::Role;
 use crate::domain::dossier::{Documents, Dossier, Kind, Note, Person, Requester, Status};
 use crate::domain::ids::DossierId;
 use crate::domain::operator::OperatorRole;
@@ -19,6 +20,13 @@ use serde_json::json;
 pub(super) fn receive(ctx: &mut Ctx, c: &DossierReceive) -> Result<Done, DeskError> {
     ctx.must_write()?;
     let reference = required("ref", &c.reference)?;
+    if DossierId::parse(&reference).is_ok() {
+        return Err(Refusal::validation(
+            "ref",
+            "une référence ne peut pas avoir la forme d'un numéro de dossier (AAAA-NNNNN)",
+        )
+        .into());
+    }
     if let Some(existing) = ctx.store.dossier_by_ref(&reference)? {
         return Err(Refusal::state(
             Some("ref"),
@@ -46,12 +54,7 @@ pub(super) fn receive(ctx: &mut Ctx, c: &DossierReceive) -> Result<Done, DeskErr
         );
     }
     ctx.must_handle_direction(&direction)?;
-    let received_on = c.received_on.unwrap_or(ctx.today);
-    if received_on > ctx.today {
-        return Err(
-            Refusal::validation("received_on", "la date de réception est dans le futur").into(),
-        );
-    }
+    let received_on = check_date("received_on", c.received_on.unwrap_or(ctx.today), ctx.today)?;
     let requester = Requester {
         name: required("requester.name", &c.requester.name)?,
         email: c.requester.email.clone(),
@@ -76,6 +79,13 @@ pub(super) fn receive(ctx: &mut Ctx, c: &DossierReceive) -> Result<Done, DeskErr
             }
             for (i, p) in c.persons.iter().enumerate() {
                 rules::check_person_role(p.role, &format!("persons[{i}].role"))?;
+                if p.role == Role::Gp && c.persons[..i].iter().any(|q| q.role == Role::Gp) {
+                    return Err(Refusal::validation(
+                        &format!("persons[{i}].role"),
+                        "un seul gestionnaire principal par structure (note 2018-08-4031, §2.2) : désignez les autres gestionnaires secondaires",
+                    )
+                    .into());
+                }
                 rules::check_nominative(&format!("persons[{i}].email"), &p.email)?;
                 if c.persons[..i].iter().any(|q| q.email == p.email) {
                     return Err(Refusal::validation(
@@ -85,7 +95,8 @@ pub(super) fn receive(ctx: &mut Ctx, c: &DossierReceive) -> Result<Done, DeskErr
                     .into());
                 }
                 for (j, s) in p.sirets.iter().enumerate() {
-                    ctx.structure(*s, &format!("persons[{i}].sirets[{j}]"))?;
+                    let other = ctx.structure(*s, &format!("persons[{i}].sirets[{j}]"))?;
+                    rules::check_channel(c.kind, c.channel, &other)?;
                 }
                 persons.push(Person {
                     civilite: p.civilite,
@@ -152,7 +163,10 @@ pub(super) fn receive(ctx: &mut Ctx, c: &DossierReceive) -> Result<Done, DeskErr
     };
     ctx.save_dossier(None, &dossier)?;
     Ok(Done {
-        summary: format!("dossier {id} reçu ({}), {}", reference, status.label()),
+        summary: format!(
+            "dossier {id} reçu ({reference}) : {}",
+            dossier.corbeille().label()
+        ),
         result: json!({"dossier": id, "ref": reference, "status": status, "corbeille": dossier.corbeille()}),
     })
 }
@@ -216,21 +230,34 @@ pub(super) fn qualify(ctx: &mut Ctx, dossier: &str) -> Result<Done, DeskError> {
                 .ok_or_else(|| Refusal::validation("siret", "dossier sans SIRET"))?;
             let structure = ctx.structure(siret, "siret")?;
             rules::check_addresses_active(&old.persons)?;
-            rules::check_competence(&old.direction, &structure, &directions)?;
+            // Every SIRET the rights will be opened on: the direction must be competent and the requester
+            // qualified for each, not only for the dossier's own.
             let referents = ctx.store.referents()?;
-            rules::check_requester(
-                old.channel,
-                &old.requester,
-                &structure,
-                &referents,
-                &old.persons,
-            )?;
+            let mut sirets = vec![siret];
+            for p in &old.persons {
+                for s in &p.sirets {
+                    if !sirets.contains(s) {
+                        sirets.push(*s);
+                    }
+                }
+            }
+            for s in sirets {
+                let each = ctx.structure(s, "sirets")?;
+                rules::check_competence(&old.direction, &each, &directions)?;
+                rules::check_requester(
+                    old.channel,
+                    &old.requester,
+                    &each,
+                    &referents,
+                    &old.persons,
+                )?;
+            }
             if old.channel == crate::domain::dossier::Channel::Referent {
                 let academie = structure.academie.clone().unwrap_or_default();
                 for (i, person) in old.persons.iter().enumerate() {
                     let holder = ctx.store.user_by_email(&person.email)?;
                     let academies = match &holder {
-                        Some(u) => academies_of_user(ctx, u.id)?,
+                        Some(u) => ctx.store.academies_of_user(u.id)?,
                         None => Vec::new(),
                     };
                     rules::check_no_intra_academic_move(
@@ -250,7 +277,7 @@ pub(super) fn qualify(ctx: &mut Ctx, dossier: &str) -> Result<Done, DeskError> {
                 .ok_or_else(|| Refusal::validation("user", "dossier sans utilisateur"))?;
             let user = ctx.user_by_email(&email, "user")?;
             let mut structures = Vec::new();
-            for siret in sirets_of_user(ctx, user.id)? {
+            for siret in ctx.store.sirets_of_user(user.id)? {
                 if let Some(s) = ctx.store.structure(siret)? {
                     structures.push(s);
                 }
@@ -264,48 +291,10 @@ pub(super) fn qualify(ctx: &mut Ctx, dossier: &str) -> Result<Done, DeskError> {
     Ok(done(&new, format!("dossier {} qualifié", new.id)))
 }
 
-/// The SIRETs where a user holds rights or an active attachment.
-fn sirets_of_user(
-    ctx: &Ctx,
-    user: crate::domain::user::UserId,
-) -> Result<Vec<crate::domain::ids::Siret>, DeskError> {
-    let mut sirets: Vec<_> = ctx
-        .store
-        .rights_of_user(user)?
-        .into_iter()
-        .map(|r| r.siret)
-        .collect();
-    for a in ctx.store.attachments_of_user(user)? {
-        if a.status == crate::domain::chorus::AttachmentStatus::Actif && !sirets.contains(&a.siret)
-        {
-            sirets.push(a.siret);
-        }
-    }
-    Ok(sirets)
-}
-
-fn academies_of_user(
-    ctx: &Ctx,
-    user: crate::domain::user::UserId,
-) -> Result<Vec<String>, DeskError> {
-    let mut academies = Vec::new();
-    for siret in sirets_of_user(ctx, user)? {
-        if let Some(a) = ctx.store.structure(siret)?.and_then(|s| s.academie)
-            && !academies.contains(&a)
-        {
-            academies.push(a);
-        }
-    }
-    Ok(academies)
-}
-
 pub(super) fn document(ctx: &mut Ctx, c: &DossierDocument) -> Result<Done, DeskError> {
     let old = ctx.dossier(&c.dossier)?;
     not_final(&old)?;
-    let on = c.on.unwrap_or(ctx.today);
-    if on > ctx.today {
-        return Err(Refusal::validation("on", "la date de la pièce est dans le futur").into());
-    }
+    let on = check_date("on", c.on.unwrap_or(ctx.today), ctx.today)?;
     let mut new = old.clone();
     new.documents.set(c.document, on);
     ctx.save_dossier(Some(&old), &new)?;
@@ -458,7 +447,7 @@ pub(super) fn assign(ctx: &mut Ctx, c: &DossierAssign) -> Result<Done, DeskError
 
 pub(super) fn note(ctx: &mut Ctx, c: &DossierNote) -> Result<Done, DeskError> {
     let old = ctx.dossier(&c.dossier)?;
-    let text = required("text", &c.text)?;
+    let text = bounded("text", &c.text, MAX_NOTE)?;
     let mut new = old.clone();
     new.notes.push(Note {
         at: ctx.now,

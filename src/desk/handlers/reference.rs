@@ -225,6 +225,8 @@ pub(super) fn structure_update(ctx: &mut Ctx, c: &StructureUpdate) -> Result<Don
     ctx.must_write()?;
     let mut s = ctx.structure(c.siret, "siret")?;
     let postal_changed = c.postal_code.is_some();
+    // A new category brings its own default: a CCI has no comptable public even if the EPN it was had one.
+    let category_changed = c.category.is_some_and(|new| new != s.category);
     if let Some(v) = &c.name {
         s.name = required("name", v)?;
     }
@@ -249,7 +251,11 @@ pub(super) fn structure_update(ctx: &mut Ctx, c: &StructureUpdate) -> Result<Don
     if let Some(v) = c.active {
         s.active = v;
     }
-    let has_comptable = c.has_comptable.or(Some(s.has_comptable));
+    let has_comptable = match (c.has_comptable, category_changed) {
+        (Some(v), _) => Some(v),
+        (None, true) => None,
+        (None, false) => Some(s.has_comptable),
+    };
     let comptable = c.comptable.clone().or_else(|| {
         s.comptable.as_ref().map(|k| ComptableIn {
             name: k.name.clone(),
@@ -264,7 +270,8 @@ pub(super) fn structure_update(ctx: &mut Ctx, c: &StructureUpdate) -> Result<Don
         .siege_departement
         .clone()
         .or_else(|| s.siege_departement.clone());
-    let comptable = comptable.filter(|_| c.has_comptable != Some(false));
+    let comptable = comptable
+        .filter(|_| c.has_comptable != Some(false) && !category_changed || c.comptable.is_some());
     let structure = settle(
         s,
         has_comptable,
