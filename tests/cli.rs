@@ -279,3 +279,67 @@ fn a_directory_that_is_not_a_database_is_refused_and_left_untouched() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!missing.exists());
 }
+
+#[test]
+fn the_move_and_the_interim_examples_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("mouvement");
+    let out = guichet(
+        &db,
+        &["batch", &example("mouvement-intra-academique.jsonl")],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let farid = json(&db, &["show", "user", "farid.haddad@ac-versailles.fr"]);
+    let attachment = |siret: &str| {
+        farid["attachments"]
+            .as_array()
+            .expect("attachments")
+            .iter()
+            .find(|a| a["siret"] == siret)
+            .map(|a| (a["role"].clone(), a["status"].clone()))
+    };
+    assert_eq!(
+        attachment("19771234500010"),
+        Some(("gs".into(), "actif".into())),
+        "arrival"
+    );
+    assert_eq!(
+        attachment("19920131700013"),
+        Some(("gs".into(), "supprime".into())),
+        "departure"
+    );
+    assert_eq!(
+        farid["pigp_id"], "farid.haddad-xt",
+        "no new creation in ASPASIE"
+    );
+
+    let db = dir.path().join("interim");
+    let out = guichet(&db, &["batch", &example("depart-gp-interim.jsonl")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let lycee = json(&db, &["show", "structure", "19920131700013"]);
+    assert_eq!(lycee["gp"]["email"], "claire.moreau@ac-versailles.fr");
+    assert_eq!(lycee["gp_interim"], false);
+    assert_eq!(
+        lycee["gs"][0]["email"], "farid.haddad@ac-versailles.fr",
+        "the interim is GS again"
+    );
+    let anne = json(&db, &["show", "user", "anne.lefevre-xt"]);
+    assert_eq!(anne["status"], "supprime");
+    assert_eq!(
+        json(&db, &["report", "residual-access"])["residual_access"],
+        serde_json::json!([])
+    );
+    let farid = json(&db, &["show", "user", "farid.haddad-xt"]);
+    assert_eq!(
+        farid["actions"][0]["command"], "manager.transfer_gp",
+        "his actions as gestionnaire"
+    );
+}

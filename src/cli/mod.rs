@@ -81,6 +81,10 @@ pub enum Report {
         #[arg(long, value_name = "CODE")]
         direction: Option<String>,
     },
+    /// Accès résiduels (R16) : sortants et supprimés encore rattachés ou titulaires de droits
+    ResidualAccess,
+    /// Structures sans gestionnaire principal, ou avec un gestionnaire principal intérimaire (R14)
+    Orphans,
 }
 
 #[derive(Debug, Subcommand)]

@@ -254,6 +254,12 @@ fn user_text(u: &Value) -> String {
     }
     out.push_str(&format!("\n\nRattachements Chorus Pro\n{}", att.render()));
     out.push_str(&format!("\n\nHistorique\n{}", history_text(&u["history"])));
+    if !items(&u["actions"]).is_empty() {
+        out.push_str(&format!(
+            "\n\nActions faites en tant que cet utilisateur (Activités du gestionnaire)\n{}",
+            history_text(&u["actions"])
+        ));
+    }
     out
 }
 
@@ -420,6 +426,68 @@ pub(super) fn report(desk: &Desk, what: &Report, json: bool) -> Result<ExitCode,
                 println!(
                     "Ancienneté des dossiers en cours au {}\n{}",
                     desk.today().format("%d/%m/%Y"),
+                    t.render()
+                );
+            }
+        }
+        Report::ResidualAccess => {
+            let lines = desk.residual_access()?;
+            if json {
+                print_json(&serde_json::json!({"as_of": desk.today(), "residual_access": lines}))?;
+            } else {
+                let mut t = Table::new(&[
+                    "Utilisateur",
+                    "Courriel",
+                    "Statut",
+                    "Rattachements",
+                    "Droits MADRHAS",
+                ]);
+                for l in &lines {
+                    t.row(vec![
+                        text(&l["name"]),
+                        text(&l["email"]),
+                        text(&l["status"]),
+                        items(&l["attachments"])
+                            .iter()
+                            .map(|a| format!("{} ({})", siret(&a["siret"]), text(&a["role"])))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        items(&l["rights"])
+                            .iter()
+                            .map(siret)
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ]);
+                }
+                println!("Accès résiduels (R16) : {}\n{}", lines.len(), t.render());
+            }
+        }
+        Report::Orphans => {
+            let lines = desk.orphans()?;
+            if json {
+                print_json(&serde_json::json!({"as_of": desk.today(), "orphans": lines}))?;
+            } else {
+                let mut t = Table::new(&["SIRET", "Structure", "Catégorie", "Dép.", "Situation"]);
+                for l in &lines {
+                    let situation = if l["situation"] == "gp_interim" {
+                        format!(
+                            "gestionnaire principal intérimaire : {}",
+                            text(&l["gp"]["email"])
+                        )
+                    } else {
+                        "sans gestionnaire principal".to_string()
+                    };
+                    t.row(vec![
+                        siret(&l["siret"]),
+                        text(&l["name"]),
+                        text(&l["category"]),
+                        text(&l["departement"]),
+                        situation,
+                    ]);
+                }
+                println!(
+                    "Structures à surveiller (R14) : {}\n{}",
+                    lines.len(),
                     t.render()
                 );
             }

@@ -263,6 +263,54 @@ pub struct ManagerTransfer {
     pub interim: Option<bool>,
 }
 
+/// Changes to a user's fields within a qualified modification dossier; absent fields stay as they are.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserUpdate {
+    pub dossier: String,
+    pub email: Email,
+    #[serde(default)]
+    pub new_email: Option<Email>,
+    #[serde(default)]
+    pub civilite: Option<Civilite>,
+    #[serde(default)]
+    pub nom: Option<String>,
+    #[serde(default)]
+    pub prenom: Option<String>,
+    #[serde(default)]
+    pub fonction: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub postal_code: Option<String>,
+    #[serde(default)]
+    pub city: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+}
+
+/// A user leaves his functions (§2.3.2).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserDepart {
+    pub email: Email,
+    #[serde(default)]
+    pub dossier: Option<String>,
+    #[serde(default)]
+    pub keeps_pigp_apps: Option<bool>,
+    #[serde(default)]
+    pub new_pigp_elsewhere: Option<bool>,
+}
+
+/// Deletion from ASPASIE (§2.3.2); revokes the MADRHAS rights in the same transaction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AspasieDelete {
+    pub email: Email,
+    #[serde(default)]
+    pub dossier: Option<String>,
+}
+
 macro_rules! commands {
     ($($wire:literal => $variant:ident($args:ty)),+ $(,)?) => {
         /// One command of the batch vocabulary.
@@ -314,6 +362,10 @@ commands! {
     "aspasie.create" => AspasieCreate(AspasieCreate),
     "madrhas.open" => MadrhasOpen(DossierEmail),
     "madrhas.revoke" => MadrhasRevoke(MadrhasRevoke),
+    "password.reset" => PasswordReset(DossierOnly),
+    "user.update" => UserUpdate(UserUpdate),
+    "user.depart" => UserDepart(UserDepart),
+    "aspasie.delete" => AspasieDelete(AspasieDelete),
     "chorus.account" => ChorusAccount(ChorusAccount),
     "attachment.request" => AttachmentRequest(AttachmentRequest),
     "attachment.validate" => AttachmentValidate(AttachmentAction),

@@ -7,7 +7,7 @@ use crate::domain::chorus::{AttachmentStatus, Role};
 use crate::domain::dossier::{Channel, Corbeille, DocumentKind, Dossier, Kind};
 use crate::domain::ids::{DossierId, Email, PigpId, Siret};
 use crate::domain::rules;
-use crate::domain::user::User;
+use crate::domain::user::{User, UserStatus};
 use crate::store::journal::{Entry, Outcome, Subject};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -261,7 +261,11 @@ impl Desk {
             "status": u.status, "keeps_pigp_apps": u.keeps_pigp_apps,
             "new_pigp_elsewhere": u.new_pigp_elsewhere, "created_by": u.created_by,
             "rights": rights, "attachments": attachments,
+            "last_reset_on": u.last_reset_on,
+            "dossiers": store.dossiers_of_user(u.id)?.iter().map(|d| json!({"id": d.id, "kind": d.kind, "status": d.status})).collect::<Vec<_>>(),
+            "open_reset": store.dossiers_of_user(u.id)?.iter().find(|d| d.kind == Kind::Reinitialisation && !d.status.is_final()).map(|d| d.id),
             "history": history_lines(store.history(Subject::User(u.id))?),
+            "actions": history_lines(store.history(Subject::Actor(u.id))?),
         }))
     }
 
@@ -318,6 +322,68 @@ impl Desk {
             "gp": gp, "gp_interim": gp_interim, "gs": gs, "users": users, "pending": pending,
             "rights": rights, "dossiers": dossiers,
         }))
+    }
+
+    /// R16: departed or deleted users still attached in Chorus Pro or still holding MADRHAS rights.
+    pub fn residual_access(&self) -> Result<Vec<Value>, DeskError> {
+        let store = self.store();
+        let mut out = Vec::new();
+        for status in [UserStatus::Sorti, UserStatus::Supprime] {
+            for u in store.users_with_status(status)? {
+                let attachments: Vec<Value> = store
+                    .attachments_of_user(u.id)?
+                    .into_iter()
+                    .filter(|a| {
+                        matches!(
+                            a.status,
+                            AttachmentStatus::Actif | AttachmentStatus::Demande
+                        )
+                    })
+                    .map(|a| json!({"siret": a.siret, "role": a.role, "status": a.status}))
+                    .collect();
+                let rights: Vec<Siret> = store
+                    .rights_of_user(u.id)?
+                    .into_iter()
+                    .map(|r| r.siret)
+                    .collect();
+                if attachments.is_empty() && rights.is_empty() {
+                    continue;
+                }
+                out.push(json!({
+                    "email": u.email, "pigp_id": u.pigp_id, "name": format!("{} {}", u.prenom, u.nom),
+                    "status": u.status, "attachments": attachments, "rights": rights,
+                }));
+            }
+        }
+        Ok(out)
+    }
+
+    /// R14: active structures without a gestionnaire principal, and those whose GP is interim. Reads every
+    /// structure and its rattachements.
+    pub fn orphans(&self) -> Result<Vec<Value>, DeskError> {
+        let store = self.store();
+        let mut out = Vec::new();
+        for (_, s) in
+            store.scan::<crate::domain::structure::Structure>(crate::store::T::Structures, b"")?
+        {
+            if !s.active {
+                continue;
+            }
+            let gp = store
+                .attachments_of_structure(s.siret)?
+                .into_iter()
+                .find(|a| a.is_active_gp());
+            let (situation, holder) = match &gp {
+                None => ("sans_gp", None),
+                Some(a) if a.interim => ("gp_interim", store.user(a.user)?),
+                Some(_) => continue,
+            };
+            out.push(json!({
+                "siret": s.siret, "name": s.name, "category": s.category, "departement": s.departement,
+                "situation": situation, "gp": holder.map(|u| json!({"email": u.email, "pigp_id": u.pigp_id})),
+            }));
+        }
+        Ok(out)
     }
 
     fn direction_codes(&self, only: Option<&str>) -> Result<Vec<String>, DeskError> {

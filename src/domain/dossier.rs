@@ -138,6 +138,8 @@ pub struct Dossier {
     pub persons: Vec<Person>,
     /// For a reset, modification or removal: the e-mail of the existing user.
     pub user: Option<Email>,
+    /// That user's key, resolved at reception: his e-mail may change, the dossier stays his.
+    pub user_id: Option<UserId>,
     pub documents: Documents,
     pub status: Status,
     pub assignee: Option<String>,

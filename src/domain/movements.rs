@@ -1,8 +1,11 @@
 //! The rules of the life of accounts in Chorus Pro after their creation (§2.1, §2.2): who may validate, refuse or
-//! remove a rattachement (R11), who may designate a gestionnaire (R9), and the gestionnaire principal who must hand
-//! over before leaving (R14). Pure functions over the structure's rattachements and the users concerned.
+//! remove a rattachement (R11), who may designate a gestionnaire (R9), the gestionnaire principal who must hand
+//! over before leaving (R14), the deletion of leavers (R15, §2.3.2) and the password resets with their anti-fraud
+//! rule (R17, R18, §3). Pure functions over the records concerned.
 
 use super::chorus::{Attachment, AttachmentStatus, Role};
+use super::dossier::{Channel, Kind};
+use super::ids::{DossierId, Email};
 use super::refusal::{Refusal, Rule};
 use super::user::{User, UserId, UserStatus};
 
@@ -186,4 +189,102 @@ pub fn check_transfer(
         ));
     }
     Ok(())
+}
+
+/// R17: a password reset is asked by the user himself, about an active ASPASIE account.
+pub fn check_reset_request(channel: Channel, user: &User) -> Result<(), Refusal> {
+    if channel != Channel::Utilisateur {
+        return Err(Refusal::rule(
+            Rule::R17,
+            Some("channel"),
+            format!(
+                "une réinitialisation de mot de passe est demandée par l'utilisateur lui-même, à la BALF de son correspondant, pas par le canal « {} »",
+                channel.label()
+            ),
+        ));
+    }
+    if user.pigp_id.is_none() || user.status != UserStatus::Actif {
+        return Err(Refusal::rule(
+            Rule::R17,
+            Some("user"),
+            format!(
+                "{} n'a pas de compte ASPASIE actif ({}) : il n'y a pas de mot de passe PIGP à réinitialiser",
+                user.email,
+                if user.pigp_id.is_none() {
+                    "compte Chorus Pro sans identifiant PIGP".to_string()
+                } else {
+                    user.status.label().to_string()
+                }
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// R18: a reset asked from another address than the registered one is a suspected usurpation; the new password
+/// only ever goes to the registered address.
+pub fn check_reset_origin(requester: &Email, user: &User) -> Result<(), Refusal> {
+    if requester == &user.email {
+        return Ok(());
+    }
+    Err(Refusal::rule(
+        Rule::R18,
+        Some("requester.email"),
+        format!(
+            "demande de réinitialisation venue de {requester}, qui n'est pas l'adresse enregistrée de l'utilisateur ({}) : tentative d'usurpation possible ; le nouveau mot de passe ne part que vers l'adresse enregistrée",
+            user.email
+        ),
+    ))
+}
+
+/// R18: the registered e-mail is never changed by a reset dossier, nor while a reset of the user is open.
+pub fn check_email_change(
+    kind: Kind,
+    open_reset: Option<DossierId>,
+    user: &User,
+) -> Result<(), Refusal> {
+    if kind == Kind::Reinitialisation {
+        return Err(Refusal::rule(
+            Rule::R18,
+            Some("new_email"),
+            "la modification de l'adresse courriel ne doit jamais être réalisée à l'occasion d'une demande de réinitialisation du mot de passe",
+        ));
+    }
+    if let Some(reset) = open_reset {
+        return Err(Refusal::rule(
+            Rule::R18,
+            Some("new_email"),
+            format!(
+                "une réinitialisation du mot de passe de {} est en cours (dossier {reset}) : son adresse ne change pas tant qu'elle n'est pas close",
+                user.email
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// R15: a user is deleted from ASPASIE once he has left, unless he keeps Chorus Pro or another PIGP application
+/// without a new identifier elsewhere.
+pub fn check_deletion(user: &User) -> Result<(), Refusal> {
+    match user.status {
+        UserStatus::Actif => Err(Refusal::rule(
+            Rule::R15,
+            Some("email"),
+            format!(
+                "{} n'a pas quitté ses fonctions : enregistrez d'abord son départ (user.depart)",
+                user.email
+            ),
+        )),
+        UserStatus::Sorti if user.keeps_pigp_apps && !user.new_pigp_elsewhere => {
+            Err(Refusal::rule(
+                Rule::R15,
+                Some("email"),
+                format!(
+                    "{} conserve Chorus Pro ou une autre application du PIGP et n'a pas de nouvel identifiant ailleurs : son compte ASPASIE reste",
+                    user.email
+                ),
+            ))
+        }
+        _ => Ok(()),
+    }
 }

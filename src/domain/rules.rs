@@ -207,6 +207,40 @@ pub fn check_requester(
     }
 }
 
+/// R3 for a dossier about an existing user (a modification): in face à face the requester is the user himself;
+/// otherwise he has the quality the channel supposes for one of the user's structures.
+pub fn check_requester_for_user(
+    channel: Channel,
+    requester: &Requester,
+    user_email: &Email,
+    structures: &[Structure],
+    referents: &[Referent],
+) -> Result<(), Refusal> {
+    if channel == Channel::FaceAFace {
+        if &requester.email == user_email {
+            return Ok(());
+        }
+        return Err(Refusal::rule(
+            Rule::R3,
+            Some("requester.email"),
+            format!(
+                "en face à face, la demande vient de l'utilisateur lui-même ({user_email}), pas de {}",
+                requester.email
+            ),
+        ));
+    }
+    let mut first_refusal = None;
+    for structure in structures {
+        match check_requester(channel, requester, structure, referents, &[]) {
+            Ok(()) => return Ok(()),
+            Err(r) => {
+                first_refusal.get_or_insert(r);
+            }
+        }
+    }
+    first_refusal.map_or(Ok(()), Err)
+}
+
 /// R4: the pieces a channel requires before creation in ASPASIE.
 pub fn required_documents(channel: Channel) -> &'static [DocumentKind] {
     match channel {

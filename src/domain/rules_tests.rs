@@ -113,6 +113,7 @@ fn user(pigp: Option<&str>, status: UserStatus) -> User {
         keeps_pigp_apps: false,
         new_pigp_elsewhere: false,
         created_by: None,
+        last_reset_on: None,
     }
 }
 

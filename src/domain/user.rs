@@ -45,6 +45,8 @@ pub struct User {
     pub new_pigp_elsewhere: bool,
     /// The dossier in which the ASPASIE account was created.
     pub created_by: Option<DossierId>,
+    /// The last password reset recorded (§3).
+    pub last_reset_on: Option<chrono::NaiveDate>,
 }
 
 impl User {

@@ -14,6 +14,8 @@ pub enum Subject {
     Dossier(DossierId),
     User(UserId),
     Structure(Siret),
+    /// The Chorus Pro user who acted (a gestionnaire's actions).
+    Actor(UserId),
 }
 
 impl Subject {
@@ -23,6 +25,7 @@ impl Subject {
             Subject::Dossier(id) => [&[b'd'][..], &id.key()].concat(),
             Subject::User(id) => [&[b'u'][..], &id.0.to_be_bytes()].concat(),
             Subject::Structure(s) => [&[b's'][..], &s.as_u64().to_be_bytes()].concat(),
+            Subject::Actor(id) => [&[b'a'][..], &id.0.to_be_bytes()].concat(),
         }
     }
 }

@@ -81,6 +81,26 @@ pub fn siret_dossier(s: Siret, id: DossierId) -> Vec<u8> {
     k
 }
 
+/// `status‖user`: the users of one status.
+pub fn status_user(status: crate::domain::user::UserStatus, id: UserId) -> [u8; 9] {
+    use crate::domain::user::UserStatus;
+    let code = match status {
+        UserStatus::Actif => 0,
+        UserStatus::Sorti => 1,
+        UserStatus::Supprime => 2,
+    };
+    let mut k = [0u8; 9];
+    k[0] = code;
+    k[1..].copy_from_slice(&user(id));
+    k
+}
+
+pub fn user_dossier(u: UserId, id: DossierId) -> Vec<u8> {
+    let mut k = user(u).to_vec();
+    k.extend_from_slice(&id.key());
+    k
+}
+
 pub fn seq(n: u64) -> [u8; 8] {
     n.to_be_bytes()
 }

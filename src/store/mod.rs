@@ -32,10 +32,12 @@ pub enum T {
     Users,
     UsersByEmail,
     UsersByPigp,
+    UsersByStatus,
     Dossiers,
     DossiersByRef,
     DossiersByCorbeille,
     DossiersBySiret,
+    DossiersByUser,
     Rights,
     RightsBySiret,
     Attachments,
@@ -45,7 +47,7 @@ pub enum T {
     JournalBySubject,
 }
 
-pub const TREE_NAMES: [&str; 19] = [
+pub const TREE_NAMES: [&str; 21] = [
     "meta",
     "directions",
     "operators",
@@ -54,10 +56,12 @@ pub const TREE_NAMES: [&str; 19] = [
     "users",
     "users_by_email",
     "users_by_pigp",
+    "users_by_status",
     "dossiers",
     "dossiers_by_ref",
     "dossiers_by_corbeille",
     "dossiers_by_siret",
+    "dossiers_by_user",
     "rights",
     "rights_by_siret",
     "attachments",

@@ -8,7 +8,11 @@ use crate::domain::dossier::{Corbeille, Dossier};
 use crate::domain::ids::{DossierId, Email, PigpId, Siret};
 use crate::domain::operator::{Direction, Operator, Referent};
 use crate::domain::structure::Structure;
-use crate::domain::user::{User, UserId};
+use crate::domain::user::{User, UserId, UserStatus};
+
+fn status_code(status: UserStatus) -> u8 {
+    keys::status_user(status, UserId(0))[0]
+}
 use chrono::NaiveDate;
 
 /// One line of a corbeille, read from the index alone.
@@ -52,6 +56,12 @@ impl WriteSet {
                 self.delete(T::UsersByPigp, p.as_str().as_bytes());
             }
         }
+        if let Some(old) = old
+            && old.status != new.status
+        {
+            self.delete(T::UsersByStatus, &keys::status_user(old.status, new.id));
+        }
+        self.mark(T::UsersByStatus, &keys::status_user(new.status, new.id));
         self.put_raw(T::UsersByEmail, new.email.as_str().as_bytes(), &id);
         if let Some(p) = &new.pigp_id {
             self.put_raw(T::UsersByPigp, p.as_str().as_bytes(), &id);
@@ -91,6 +101,9 @@ impl WriteSet {
         );
         if let Some(s) = new.siret {
             self.mark(T::DossiersBySiret, &keys::siret_dossier(s, new.id));
+        }
+        if let Some(u) = new.user_id {
+            self.mark(T::DossiersByUser, &keys::user_dossier(u, new.id));
         }
         self.put(T::Dossiers, &new.id.key(), new)
     }
@@ -246,6 +259,32 @@ impl Store {
             .iter()
             .filter_map(|k| DossierId::from_key(k.get(8..)?))
             .collect())
+    }
+
+    /// The dossiers about an existing user (resets, modifications, removals), oldest first.
+    pub fn dossiers_of_user(&self, user: UserId) -> Result<Vec<Dossier>, StoreError> {
+        let mut out = Vec::new();
+        for k in self.keys(T::DossiersByUser, &keys::user(user), 0, usize::MAX)? {
+            if let Some(id) = k.get(8..).and_then(DossierId::from_key)
+                && let Some(d) = self.dossier(id)?
+            {
+                out.push(d);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The users of one status (the leavers for the residual-access report), read from the status index.
+    pub fn users_with_status(&self, status: UserStatus) -> Result<Vec<User>, StoreError> {
+        let mut out = Vec::new();
+        for k in self.keys(T::UsersByStatus, &[status_code(status)], 0, usize::MAX)? {
+            if let Some(id) = k.get(1..).and_then(keys::user_from)
+                && let Some(u) = self.user(id)?
+            {
+                out.push(u);
+            }
+        }
+        Ok(out)
     }
 
     pub fn rights_of_user(&self, user: UserId) -> Result<Vec<Right>, StoreError> {

@@ -119,6 +119,7 @@ pub(super) fn create(ctx: &mut Ctx, c: &AspasieCreate) -> Result<Done, DeskError
         keeps_pigp_apps: false,
         new_pigp_elsewhere: false,
         created_by: Some(old.id),
+        last_reset_on: None,
     };
     ctx.ws.put_user(previous.as_ref(), &user)?;
     ctx.about(Subject::User(id));

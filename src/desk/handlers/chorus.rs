@@ -17,7 +17,11 @@ use serde_json::json;
 /// The Chorus Pro user the operator acts as: he must exist and be active.
 fn acting_as(ctx: &mut Ctx, by: &Email) -> Result<User, DeskError> {
     ctx.must_write()?;
-    let user = ctx.user_by_email(by, "by")?;
+    // Indexed as the actor of the entry (his actions as gestionnaire), not as its subject.
+    let user = ctx
+        .store
+        .user_by_email(by)?
+        .ok_or_else(|| Refusal::not_found("by", format!("aucun utilisateur n'a l'adresse {by}")))?;
     if user.status != UserStatus::Actif {
         return Err(Refusal::state(
             Some("by"),
@@ -30,6 +34,7 @@ fn acting_as(ctx: &mut Ctx, by: &Email) -> Result<User, DeskError> {
         .into());
     }
     ctx.on_behalf_of = Some(by.to_string());
+    ctx.about(Subject::Actor(user.id));
     Ok(user)
 }
 
@@ -78,6 +83,7 @@ pub(super) fn account(ctx: &mut Ctx, c: &ChorusAccount) -> Result<Done, DeskErro
         keeps_pigp_apps: false,
         new_pigp_elsewhere: false,
         created_by: None,
+        last_reset_on: None,
     };
     ctx.ws.put_user(None, &user)?;
     ctx.about(Subject::User(id));
@@ -270,7 +276,13 @@ pub(super) fn transfer_gp(ctx: &mut Ctx, c: &ManagerTransfer) -> Result<Done, De
     let mut incoming = movements::active_of(&attachments, to.id)
         .cloned()
         .ok_or_else(|| Refusal::state(Some("to"), "rattachement du successeur introuvable"))?;
-    outgoing.role = Role::User;
+    // An interim (a GS, or the adjoint-gestionnaire of an EPLE) goes back to gestionnaire secondaire when the
+    // successor takes over; a GP who hands over before leaving becomes a simple user, then removes himself.
+    outgoing.role = if outgoing.interim {
+        Role::Gs
+    } else {
+        Role::User
+    };
     outgoing.interim = false;
     outgoing.decided_at = Some(ctx.now);
     outgoing.decided_by = Some(c.by.to_string());

@@ -10,6 +10,7 @@ use crate::domain::Refusal;
 use crate::domain::chorus::Role;
 use crate::domain::dossier::{Documents, Dossier, Kind, Note, Person, Requester, Status};
 use crate::domain::ids::DossierId;
+use crate::domain::movements;
 use crate::domain::operator::OperatorRole;
 use crate::domain::rules;
 use crate::domain::user::UserStatus;
@@ -60,6 +61,7 @@ pub(super) fn receive(ctx: &mut Ctx, c: &DossierReceive) -> Result<Done, DeskErr
         email: c.requester.email.clone(),
     };
     let mut persons = Vec::new();
+    let mut user_id = None;
     match c.kind {
         Kind::Habilitation => {
             let siret = c.siret.ok_or_else(|| {
@@ -118,7 +120,7 @@ pub(super) fn receive(ctx: &mut Ctx, c: &DossierReceive) -> Result<Done, DeskErr
             let email = c.user.as_ref().ok_or_else(|| {
                 Refusal::validation("user", "précisez l'adresse de l'utilisateur concerné")
             })?;
-            ctx.user_by_email(email, "user")?;
+            user_id = Some(ctx.user_by_email(email, "user")?.id);
             if let Some(siret) = c.siret {
                 let structure = ctx.structure(siret, "siret")?;
                 rules::check_channel(c.kind, c.channel, &structure)?;
@@ -150,6 +152,7 @@ pub(super) fn receive(ctx: &mut Ctx, c: &DossierReceive) -> Result<Done, DeskErr
         lot: c.lot.clone().filter(|l| !l.trim().is_empty()),
         persons,
         user: c.user.clone(),
+        user_id,
         documents: Documents::default(),
         status,
         assignee: None,
@@ -271,11 +274,18 @@ pub(super) fn qualify(ctx: &mut Ctx, dossier: &str) -> Result<Done, DeskError> {
             }
         }
         Kind::Reinitialisation | Kind::Modification | Kind::Suppression => {
-            let email = old
-                .user
-                .clone()
+            let user_id = old
+                .user_id
                 .ok_or_else(|| Refusal::validation("user", "dossier sans utilisateur"))?;
-            let user = ctx.user_by_email(&email, "user")?;
+            let user = ctx
+                .store
+                .user(user_id)?
+                .ok_or_else(|| Refusal::not_found("user", "utilisateur du dossier introuvable"))?;
+            ctx.about(Subject::User(user.id));
+            if old.kind == Kind::Reinitialisation {
+                movements::check_reset_request(old.channel, &user)?;
+                movements::check_reset_origin(&old.requester.email, &user)?;
+            }
             let mut structures = Vec::new();
             for siret in ctx.store.sirets_of_user(user.id)? {
                 if let Some(s) = ctx.store.structure(siret)? {
@@ -283,6 +293,16 @@ pub(super) fn qualify(ctx: &mut Ctx, dossier: &str) -> Result<Done, DeskError> {
                 }
             }
             rules::check_competence_for_user(&old.direction, &structures, &directions)?;
+            if old.kind == Kind::Modification {
+                let referents = ctx.store.referents()?;
+                rules::check_requester_for_user(
+                    old.channel,
+                    &old.requester,
+                    &user.email,
+                    &structures,
+                    &referents,
+                )?;
+            }
         }
     }
     let mut new = old.clone();

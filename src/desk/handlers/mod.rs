@@ -1,6 +1,7 @@
 //! One handler per command: read what the rules need, check, stage the writes. Handlers never commit; the desk
 //! commits what they staged, or journals their refusal.
 
+mod accounts;
 mod aspasie;
 mod chorus;
 mod dossier;
@@ -30,6 +31,10 @@ pub(crate) fn run(ctx: &mut Ctx, command: &Command) -> Result<Done, DeskError> {
         Command::AspasieCreate(c) => aspasie::create(ctx, c),
         Command::MadrhasOpen(c) => aspasie::madrhas_open(ctx, c),
         Command::MadrhasRevoke(c) => aspasie::madrhas_revoke(ctx, c),
+        Command::PasswordReset(c) => accounts::password_reset(ctx, &c.dossier),
+        Command::UserUpdate(c) => accounts::update(ctx, c),
+        Command::UserDepart(c) => accounts::depart(ctx, c),
+        Command::AspasieDelete(c) => accounts::delete(ctx, c),
         Command::ChorusAccount(c) => chorus::account(ctx, c),
         Command::AttachmentRequest(c) => chorus::request(ctx, c),
         Command::AttachmentValidate(c) => chorus::decide(ctx, c, true, None),
@@ -53,7 +58,12 @@ pub(crate) fn run(ctx: &mut Ctx, command: &Command) -> Result<Done, DeskError> {
 /// What a refused command was about, so that the refusal shows in that dossier's history.
 pub(crate) fn subjects_of_refused(store: &Store, command: &Command) -> Vec<Subject> {
     let dossier = match command {
-        Command::DossierQualify(c) | Command::DossierClose(c) => Some(&c.dossier),
+        Command::DossierQualify(c) | Command::DossierClose(c) | Command::PasswordReset(c) => {
+            Some(&c.dossier)
+        }
+        Command::UserUpdate(c) => Some(&c.dossier),
+        Command::UserDepart(c) => c.dossier.as_ref(),
+        Command::AspasieDelete(c) => c.dossier.as_ref(),
         Command::DossierDocument(c) => Some(&c.dossier),
         Command::DossierConfirmEmail(c) | Command::MadrhasOpen(c) => Some(&c.dossier),
         Command::DossierForward(c) => Some(&c.dossier),
@@ -63,8 +73,23 @@ pub(crate) fn subjects_of_refused(store: &Store, command: &Command) -> Vec<Subje
         Command::AspasieCreate(c) => Some(&c.dossier),
         _ => None,
     };
-    dossier
-        .and_then(|d| store.find_dossier(d).ok().flatten())
-        .map(|d| vec![Subject::Dossier(d.id)])
-        .unwrap_or_default()
+    let mut subjects = Vec::new();
+    if let Some(d) = dossier.and_then(|d| store.find_dossier(d).ok().flatten()) {
+        subjects.push(Subject::Dossier(d.id));
+        subjects.extend(d.user_id.map(Subject::User));
+    }
+    // An attempt on a user (an e-mail change during a reset, a deletion refused) shows in his history.
+    let user = match command {
+        Command::UserUpdate(c) => Some(&c.email),
+        Command::UserDepart(c) => Some(&c.email),
+        Command::AspasieDelete(c) => Some(&c.email),
+        Command::MadrhasRevoke(c) => Some(&c.email),
+        _ => None,
+    };
+    if let Some(u) = user.and_then(|e| store.user_by_email(e).ok().flatten())
+        && !subjects.contains(&Subject::User(u.id))
+    {
+        subjects.push(Subject::User(u.id));
+    }
+    subjects
 }
