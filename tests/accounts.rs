@@ -317,3 +317,28 @@ fn the_orphans_report_lists_structures_without_gp_and_with_an_interim() {
     assert_eq!(lycee["situation"], "gp_interim");
     assert_eq!(lycee["gp"]["email"], farid);
 }
+
+#[test]
+fn a_structure_keeps_its_gp_until_it_is_closed() {
+    let (_dir, desk) = with_anne();
+    refused_cleanly(
+        &desk,
+        "the GP of an open structure leaving",
+        &format!(r#"{{"cmd":"user.depart","email":"{ANNE}"}}"#),
+        Rule::R14,
+    );
+    ok(
+        &desk,
+        &format!(r#"{{"cmd":"structure.update","siret":"{EPLE_92}","active":false}}"#),
+    );
+    ok(
+        &desk,
+        &format!(
+            r#"{{"cmd":"attachment.remove","by":"{ANNE}","user":"{ANNE}","siret":"{EPLE_92}"}}"#
+        ),
+    );
+    ok(
+        &desk,
+        &format!(r#"{{"cmd":"user.depart","email":"{ANNE}"}}"#),
+    );
+}

@@ -49,6 +49,11 @@ impl Desk {
         self
     }
 
+    /// Waits until every executed command is on disk.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.store.flush()
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }
@@ -87,8 +92,16 @@ impl Desk {
         Err(DeskError::Refused(refusal))
     }
 
-    /// Executes one command atomically. `Err(Refused)` means nothing changed but the journal.
+    /// Executes one command atomically and flushes it. `Err(Refused)` means nothing changed but the journal.
     pub fn execute(&self, actor: &Actor, command: &Command) -> Result<Receipt, DeskError> {
+        let receipt = self.execute_deferred(actor, command);
+        self.store.flush()?;
+        receipt
+    }
+
+    /// Executes one command atomically — same checks, same transaction, same journal — without waiting for the
+    /// disk. For bulk generation only, which calls `flush` before it reports anything done.
+    pub fn execute_deferred(&self, actor: &Actor, command: &Command) -> Result<Receipt, DeskError> {
         let _guard = self.lock();
         self.bootstrap(actor)?;
         let now = self.now();
@@ -110,7 +123,7 @@ impl Desk {
                     },
                     subjects: ctx.subjects.clone(),
                 };
-                let entry = self.store.commit(ctx.ws, draft)?;
+                let entry = self.store.commit_unflushed(ctx.ws, draft)?;
                 Ok(Receipt {
                     seq: entry.seq,
                     summary: done.summary,

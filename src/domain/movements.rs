@@ -7,6 +7,7 @@ use super::chorus::{Attachment, AttachmentStatus, Role};
 use super::dossier::{Channel, Kind};
 use super::ids::{DossierId, Email};
 use super::refusal::{Refusal, Rule};
+use super::structure::Structure;
 use super::user::{User, UserId, UserStatus};
 
 /// The active rattachement of a user to a structure, among that structure's rattachements.
@@ -118,16 +119,18 @@ pub fn check_remover(
     })
 }
 
-/// R14: the GP's rattachement is not removed, nor the GP made to leave, before the profile is transferred.
+/// R14: the GP's rattachement is not removed, nor the GP made to leave, before the profile is transferred —
+/// unless the structure is closed: it keeps a GP only until then.
 pub fn check_not_gp(
     attachment: &Attachment,
     user: &User,
-    structure: &str,
+    structure: &Structure,
     field: &str,
 ) -> Result<(), Refusal> {
-    if !attachment.is_active_gp() {
+    if !attachment.is_active_gp() || !structure.active {
         return Ok(());
     }
+    let structure = &structure.name;
     Err(Refusal::rule(
         Rule::R14,
         Some(field),

@@ -282,6 +282,14 @@ impl Store {
 
     /// Applies the writes and appends the journal entry in one transaction, then flushes to disk.
     pub fn commit(&self, ws: WriteSet, draft: Draft) -> Result<Entry, StoreError> {
+        let entry = self.commit_unflushed(ws, draft)?;
+        self.db.flush()?;
+        Ok(entry)
+    }
+
+    /// The same transaction, left in sled's buffers: for bulk generation, which flushes once at the end, before it
+    /// reports anything done.
+    pub fn commit_unflushed(&self, ws: WriteSet, draft: Draft) -> Result<Entry, StoreError> {
         let result = self
             .trees
             .as_slice()
@@ -331,7 +339,6 @@ impl Store {
             TransactionError::Abort(message) => StoreError::Corrupt(message),
             TransactionError::Storage(e) => StoreError::from(e),
         })?;
-        self.db.flush()?;
         Ok(entry)
     }
 

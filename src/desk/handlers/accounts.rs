@@ -217,7 +217,7 @@ pub(super) fn depart(ctx: &mut Ctx, c: &UserDepart) -> Result<Done, DeskError> {
     for a in ctx.store.attachments_of_user(old_user.id)? {
         if a.is_active_gp() {
             let structure = ctx.structure(a.siret, "email")?;
-            movements::check_not_gp(&a, &old_user, &structure.name, "email")?;
+            movements::check_not_gp(&a, &old_user, &structure, "email")?;
         }
     }
     let mut user = old_user.clone();
@@ -262,7 +262,7 @@ pub(super) fn delete(ctx: &mut Ctx, c: &AspasieDelete) -> Result<Done, DeskError
     for a in ctx.store.attachments_of_user(old_user.id)? {
         if a.is_active_gp() {
             let structure = ctx.structure(a.siret, "email")?;
-            movements::check_not_gp(&a, &old_user, &structure.name, "email")?;
+            movements::check_not_gp(&a, &old_user, &structure, "email")?;
         }
     }
     let mut revoked = Vec::new();

@@ -177,7 +177,7 @@ pub(super) fn remove(ctx: &mut Ctx, c: &AttachmentAction) -> Result<Done, DeskEr
                 format!("{} n'est pas rattaché à {}", c.user, structure.name),
             )
         })?;
-    movements::check_not_gp(&attachment, &user, &structure.name, "user")?;
+    movements::check_not_gp(&attachment, &user, &structure, "user")?;
     attachment.status = AttachmentStatus::Supprime;
     attachment.decided_at = Some(ctx.now);
     attachment.decided_by = Some(c.by.to_string());
