@@ -118,3 +118,74 @@ fn a_forwarded_dossier_arrives_in_the_competent_direction() {
         "the original is final"
     );
 }
+
+#[test]
+fn preview_says_what_execute_would_without_writing_anything() {
+    let (_dir, desk) = desk();
+    run_all(&desk, WORLD);
+    ok(
+        &desk,
+        &eple_dossier("LYC", "DDFIP78", EPLE_92, "anne.lefevre@ac-versailles.fr"),
+    );
+    let before = desk.store().dump_state().expect("dump");
+    let head = desk.store().journal_head().expect("head");
+    let create = guichet::desk::Command::parse_line(
+        r#"{"cmd":"aspasie.create","dossier":"LYC","email":"anne.lefevre@ac-versailles.fr"}"#,
+    )
+    .expect("command");
+    match desk.preview(&actor(), &create) {
+        Err(guichet::desk::DeskError::Refused(r)) => {
+            assert_eq!(r.rule, Rule::State, "{}", r.message)
+        }
+        other => panic!("{other:?}"),
+    }
+    let qualify =
+        guichet::desk::Command::parse_line(r#"{"cmd":"dossier.qualify","dossier":"LYC"}"#)
+            .expect("command");
+    assert!(desk.preview(&actor(), &qualify).is_ok());
+    assert_eq!(before, desk.store().dump_state().expect("dump"));
+    assert_eq!(
+        head,
+        desk.store().journal_head().expect("head"),
+        "nothing journaled"
+    );
+}
+
+#[test]
+fn my_dossiers_are_the_open_ones_i_follow() {
+    let (_dir, desk) = desk();
+    run_all(&desk, WORLD);
+    ok(
+        &desk,
+        &eple_dossier("A", "DDFIP78", EPLE_92, "anne.lefevre@ac-versailles.fr"),
+    );
+    ok(
+        &desk,
+        &eple_dossier("B", "DDFIP78", EPLE_92, "farid.haddad@ac-versailles.fr"),
+    );
+    ok(
+        &desk,
+        r#"{"cmd":"dossier.assign","dossier":"A","operator":"admin.test"}"#,
+    );
+    ok(
+        &desk,
+        r#"{"cmd":"dossier.assign","dossier":"B","operator":"admin.test"}"#,
+    );
+    assert_eq!(
+        desk.store()
+            .dossiers_of_assignee("admin.test", 10)
+            .expect("read")
+            .len(),
+        2
+    );
+    ok(
+        &desk,
+        r#"{"cmd":"dossier.reject","dossier":"B","reason":"doublon"}"#,
+    );
+    let mine = desk
+        .store()
+        .dossiers_of_assignee("admin.test", 10)
+        .expect("read");
+    assert_eq!(mine.len(), 1, "a rejected dossier is no longer in hand");
+    assert_eq!(mine[0].to_string(), "2026-00001");
+}

@@ -139,6 +139,15 @@ impl Desk {
         }
     }
 
+    /// Runs a command's checks as `execute` would, without writing anything nor journaling: what a screen asks
+    /// to show an action enabled, or disabled with the rule that forbids it.
+    pub fn preview(&self, actor: &Actor, command: &Command) -> Result<(), DeskError> {
+        let _guard = self.lock();
+        let operator = self.operator_for(actor)?;
+        let mut ctx = Ctx::new(&self.store, operator, self.now(), self.today());
+        handlers::run(&mut ctx, command).map(|_| ())
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, ()> {
         // A poisoned lock only means another command panicked; the store itself is transactional.
         self.writer

@@ -101,6 +101,14 @@ pub fn user_dossier(u: UserId, id: DossierId) -> Vec<u8> {
     k
 }
 
+/// `login‖0‖dossier`: the open dossiers an operator follows.
+pub fn assignee_dossier(login: &str, id: DossierId) -> Vec<u8> {
+    let mut k = login.as_bytes().to_vec();
+    k.push(0);
+    k.extend_from_slice(&id.key());
+    k
+}
+
 pub fn seq(n: u64) -> [u8; 8] {
     n.to_be_bytes()
 }

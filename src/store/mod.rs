@@ -38,6 +38,7 @@ pub enum T {
     DossiersByCorbeille,
     DossiersBySiret,
     DossiersByUser,
+    DossiersByAssignee,
     Rights,
     RightsBySiret,
     Attachments,
@@ -47,7 +48,7 @@ pub enum T {
     JournalBySubject,
 }
 
-pub const TREE_NAMES: [&str; 21] = [
+pub const TREE_NAMES: [&str; 22] = [
     "meta",
     "directions",
     "operators",
@@ -62,6 +63,7 @@ pub const TREE_NAMES: [&str; 21] = [
     "dossiers_by_corbeille",
     "dossiers_by_siret",
     "dossiers_by_user",
+    "dossiers_by_assignee",
     "rights",
     "rights_by_siret",
     "attachments",

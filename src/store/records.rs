@@ -105,6 +105,21 @@ impl WriteSet {
         if let Some(u) = new.user_id {
             self.mark(T::DossiersByUser, &keys::user_dossier(u, new.id));
         }
+        // Only open dossiers are followed: "my dossiers" lists the work in hand.
+        let followed = |d: &Dossier| {
+            d.assignee
+                .as_ref()
+                .filter(|_| !d.status.is_final())
+                .map(|a| keys::assignee_dossier(a, d.id))
+        };
+        if let Some(old_key) = old.and_then(followed)
+            && Some(&old_key) != followed(new).as_ref()
+        {
+            self.delete(T::DossiersByAssignee, &old_key);
+        }
+        if let Some(key) = followed(new) {
+            self.mark(T::DossiersByAssignee, &key);
+        }
         self.put(T::Dossiers, &new.id.key(), new)
     }
 
@@ -272,6 +287,21 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The open dossiers an operator follows, oldest number first.
+    pub fn dossiers_of_assignee(
+        &self,
+        login: &str,
+        limit: usize,
+    ) -> Result<Vec<DossierId>, StoreError> {
+        let prefix = keys::assignee_dossier(login, DossierId::new(0, 0));
+        let prefix = &prefix[..prefix.len() - 6];
+        Ok(self
+            .keys(T::DossiersByAssignee, prefix, 0, limit)?
+            .iter()
+            .filter_map(|k| DossierId::from_key(k.get(prefix.len()..)?))
+            .collect())
     }
 
     /// The users of one status (the leavers for the residual-access report), read from the status index.
