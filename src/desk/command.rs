@@ -33,6 +33,19 @@ pub struct OperatorAdd {
     pub role: OperatorRole,
 }
 
+/// Changes an operator's name, direction or role (administrators only; the name of oneself too).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperatorUpdate {
+    pub login: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub direction: Option<String>,
+    #[serde(default)]
+    pub role: Option<OperatorRole>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReferentAdd {
@@ -347,6 +360,7 @@ macro_rules! commands {
 commands! {
     "direction.add" => DirectionAdd(DirectionAdd),
     "operator.add" => OperatorAdd(OperatorAdd),
+    "operator.update" => OperatorUpdate(OperatorUpdate),
     "referent.add" => ReferentAdd(ReferentAdd),
     "structure.add" => StructureAdd(StructureAdd),
     "structure.update" => StructureUpdate(StructureUpdate),

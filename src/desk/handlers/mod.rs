@@ -16,6 +16,7 @@ pub(crate) fn run(ctx: &mut Ctx, command: &Command) -> Result<Done, DeskError> {
     match command {
         Command::DirectionAdd(c) => reference::direction_add(ctx, c),
         Command::OperatorAdd(c) => reference::operator_add(ctx, c),
+        Command::OperatorUpdate(c) => reference::operator_update(ctx, c),
         Command::ReferentAdd(c) => reference::referent_add(ctx, c),
         Command::StructureAdd(c) => reference::structure_add(ctx, c),
         Command::StructureUpdate(c) => reference::structure_update(ctx, c),

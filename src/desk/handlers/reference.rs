@@ -1,7 +1,8 @@
 //! Directions, operators, référents and structures: the reference records the rules read.
 
 use crate::desk::command::{
-    ComptableIn, DirectionAdd, OperatorAdd, ReferentAdd, StructureAdd, StructureUpdate,
+    ComptableIn, DirectionAdd, OperatorAdd, OperatorUpdate, ReferentAdd, StructureAdd,
+    StructureUpdate,
 };
 use crate::desk::context::{Ctx, DeskError, Done, required};
 use crate::domain::Refusal;
@@ -122,6 +123,50 @@ pub(super) fn operator_add(ctx: &mut Ctx, c: &OperatorAdd) -> Result<Done, DeskE
     Ok(Done {
         summary: format!("opérateur {login} ajouté ({})", c.role.label()),
         result: json!({"login": login, "role": c.role, "direction": operator.direction}),
+    })
+}
+
+pub(super) fn operator_update(ctx: &mut Ctx, c: &OperatorUpdate) -> Result<Done, DeskError> {
+    let login = c.login.trim();
+    let oneself_renamed = login == ctx.operator.login && c.direction.is_none() && c.role.is_none();
+    if !oneself_renamed {
+        ctx.must_be_admin("la modification d'un opérateur")?;
+    }
+    let mut operator = ctx
+        .store
+        .operator(login)?
+        .ok_or_else(|| Refusal::not_found("login", format!("aucun opérateur {login}")))?;
+    if let Some(name) = &c.name {
+        operator.name = required("name", name)?;
+    }
+    if let Some(code) = c.direction.as_deref().map(str::trim) {
+        let code = code.to_uppercase();
+        if ctx.store.direction(&code)?.is_none() {
+            return Err(Refusal::not_found("direction", format!("aucune direction {code}")).into());
+        }
+        operator.direction = Some(code);
+    }
+    if let Some(role) = c.role {
+        if login == ctx.operator.login && role != OperatorRole::Admin {
+            return Err(Refusal::state(
+                Some("role"),
+                "un administrateur ne se retire pas lui-même ce rôle : un autre administrateur le fait",
+            )
+            .into());
+        }
+        if role != OperatorRole::Admin && operator.direction.is_none() {
+            return Err(Refusal::validation(
+                "direction",
+                "un correspondant ou un lecteur appartient à une direction",
+            )
+            .into());
+        }
+        operator.role = role;
+    }
+    ctx.ws.put_operator(&operator)?;
+    Ok(Done {
+        summary: format!("opérateur {login} modifié"),
+        result: json!({"login": login, "name": operator.name, "direction": operator.direction, "role": operator.role}),
     })
 }
 
