@@ -2,6 +2,7 @@
 //! note de service 2018-08-4031. Layers only call downwards: `cli` → `desk` → `domain` and `store`.
 
 pub mod cli;
+pub mod demo;
 pub mod desk;
 pub mod domain;
 pub mod store;
