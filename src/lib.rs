@@ -6,3 +6,4 @@ pub mod demo;
 pub mod desk;
 pub mod domain;
 pub mod store;
+pub mod tui;

@@ -31,6 +31,9 @@ pub struct Cli {
     /// Sortie JSON stable au lieu des tableaux
     #[arg(long, global = true)]
     pub json: bool,
+    /// Ouvrir le guichet sur une base de démonstration neuve (données fictives, effacée à la sortie)
+    #[arg(long)]
+    pub demo: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -123,8 +126,11 @@ pub fn default_db() -> PathBuf {
 
 /// Opens the desk, with the fixed clock of `GUICHET_NOW` (RFC 3339) when set, for reproducible runs.
 pub fn open_desk(cli: &Cli) -> Result<Desk, String> {
-    let path = cli.db.clone().unwrap_or_else(default_db);
-    let desk = Desk::open(&path).map_err(|e| e.to_string())?;
+    open_desk_at(&cli.db.clone().unwrap_or_else(default_db))
+}
+
+fn open_desk_at(path: &std::path::Path) -> Result<Desk, String> {
+    let desk = Desk::open(path).map_err(|e| e.to_string())?;
     match std::env::var("GUICHET_NOW") {
         Ok(now) => {
             let fixed = chrono::DateTime::parse_from_rfc3339(&now)
@@ -138,11 +144,13 @@ pub fn open_desk(cli: &Cli) -> Result<Desk, String> {
 
 pub fn run(cli: Cli) -> ExitCode {
     let Some(command) = &cli.command else {
-        eprintln!(
-            "guichet : l'interface plein écran n'est pas encore livrée dans cette version.\n\
-             Commandes disponibles : guichet batch | show | report | audit (guichet --help)."
-        );
-        return ExitCode::from(2);
+        return match desk_screen(&cli) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("guichet : {message}");
+                ExitCode::from(2)
+            }
+        };
     };
     let path = cli.db.clone().unwrap_or_else(default_db);
     if !matches!(command, Command::Batch { .. }) && !path.join("db").exists() {
@@ -178,4 +186,41 @@ pub fn run(cli: Cli) -> ExitCode {
             }
         }
     }
+}
+
+/// The operator the demonstration runs as: the correspondante its data creates.
+const DEMO_OPERATOR: &str = "camille.c";
+
+/// The full-screen desk: on the default database (or `--db`), or on a fresh demonstration database.
+fn desk_screen(cli: &Cli) -> Result<(), String> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(
+            "le guichet s'ouvre dans un terminal ; pour les scripts, utilisez `guichet batch`, `show` ou `report`".to_string(),
+        );
+    }
+    if cli.demo {
+        let dir = tempfile::Builder::new()
+            .prefix("guichet-demo-")
+            .tempdir()
+            .map_err(|e| format!("dossier temporaire impossible : {e}"))?;
+        let desk = open_desk_at(&dir.path().join("base"))?;
+        let admin = Actor::new(os_login());
+        eprintln!(
+            "Préparation de la base de démonstration (données fictives, par le guichet lui-même)…"
+        );
+        crate::demo::generate(
+            &desk,
+            &admin,
+            &crate::demo::Scale::DEMO,
+            2026,
+            &mut |_, _| {},
+        )
+        .map_err(|e| e.to_string())?;
+        let actor = Actor::acting_as(os_login(), Some(DEMO_OPERATOR.to_string()));
+        return crate::tui::run(&desk, actor, "démonstration");
+    }
+    let desk = open_desk(cli)?;
+    let actor = Actor::acting_as(os_login(), cli.as_login.clone());
+    crate::tui::run(&desk, actor, crate::tui::strings::LOCAL_DB)
 }

@@ -195,7 +195,7 @@ impl Store {
         self.reads.load(Ordering::Relaxed)
     }
 
-    fn counted(&self) {
+    pub(crate) fn counted(&self) {
         self.reads.fetch_add(1, Ordering::Relaxed);
     }
 

@@ -394,6 +394,34 @@ impl Store {
         Ok(academies)
     }
 
+    /// A page of the journal, newest first, keeping the entries `keep` accepts; stops after `scan` entries read.
+    pub fn journal_page(
+        &self,
+        skip: usize,
+        limit: usize,
+        scan: usize,
+        keep: &dyn Fn(&Entry) -> bool,
+    ) -> Result<Vec<Entry>, StoreError> {
+        let mut out = Vec::new();
+        let mut kept = 0;
+        for item in self.tree(T::Journal).iter().rev().take(scan) {
+            self.counted();
+            let (_, v) = item?;
+            let entry: Entry = super::codec::decode(&v).map_err(StoreError::Corrupt)?;
+            if !keep(&entry) {
+                continue;
+            }
+            kept += 1;
+            if kept > skip {
+                out.push(entry);
+                if out.len() >= limit {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// The journal entries about a subject, oldest first.
     pub fn history(&self, subject: Subject) -> Result<Vec<Entry>, StoreError> {
         let prefix = subject.key_prefix();

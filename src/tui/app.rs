@@ -1,0 +1,714 @@
+//! The application: which espace is shown, the overlays (help, palette, confirmation), the status line, and the
+//! dispatch of every key — first to text entry, then to the screen's keymap, then to the global one — through the
+//! same tables that draw the hint line and the help.
+
+use super::espaces::{
+    self, Ctx, EspaceId, Flow, Screen, Target, accueil, activites, dossiers, journal, mon_compte,
+    referentiels, structures, utilisateurs,
+};
+use super::keymap::{self, Binding, Hint, Key, Move};
+use super::strings as s;
+use super::theme::Theme;
+use super::widgets;
+use crate::desk::{Actor, Desk};
+use crate::domain::ids::fold;
+use crate::domain::operator::Operator;
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+/// The smallest terminal the desk draws in; below, a message asks for more room.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Global {
+    Espace(EspaceId),
+    Next,
+    Previous,
+    Help,
+    Palette,
+    Copy,
+    Quit,
+}
+
+/// What waits for the operator's confirmation before typed data is dropped.
+#[derive(Debug, Clone, PartialEq)]
+enum Pending {
+    Quit,
+    Goto(EspaceId),
+}
+
+enum Overlay {
+    Help(Vec<(String, String, Option<String>)>),
+    Palette {
+        input: Input,
+        entries: Vec<(String, Key)>,
+        selected: usize,
+    },
+    Confirm(Pending),
+}
+
+pub struct App<'a> {
+    desk: &'a Desk,
+    actor: Actor,
+    operator: Operator,
+    theme: Theme,
+    espace: EspaceId,
+    accueil: accueil::State,
+    dossiers: dossiers::State,
+    utilisateurs: utilisateurs::State,
+    structures: structures::State,
+    mon_compte: mon_compte::State,
+    activites: activites::State,
+    journal: journal::State,
+    referentiels: referentiels::State,
+    overlay: Option<Overlay>,
+    status: Option<(bool, String)>,
+    quit: bool,
+    rows: usize,
+    /// Text to copy with OSC 52, written by the terminal loop after the next draw.
+    clipboard: Option<String>,
+    /// "base locale", or the server's name in a team desk.
+    mode: String,
+}
+
+/// Runs `$body` with `$s` bound to the current espace's screen, and `$ctx` to the context.
+macro_rules! with_screen {
+    ($app:ident, $s:ident, $ctx:ident, $body:expr) => {{
+        let $ctx = Ctx {
+            desk: $app.desk,
+            actor: &$app.actor,
+            operator: &$app.operator,
+            theme: $app.theme,
+            today: $app.desk.today(),
+            rows: $app.rows,
+        };
+        match $app.espace {
+            EspaceId::Accueil => {
+                let $s = &mut $app.accueil;
+                $body
+            }
+            EspaceId::Dossiers => {
+                let $s = &mut $app.dossiers;
+                $body
+            }
+            EspaceId::Utilisateurs => {
+                let $s = &mut $app.utilisateurs;
+                $body
+            }
+            EspaceId::Structures => {
+                let $s = &mut $app.structures;
+                $body
+            }
+            EspaceId::MonCompte => {
+                let $s = &mut $app.mon_compte;
+                $body
+            }
+            EspaceId::Activites => {
+                let $s = &mut $app.activites;
+                $body
+            }
+            EspaceId::Journal => {
+                let $s = &mut $app.journal;
+                $body
+            }
+            EspaceId::Referentiels => {
+                let $s = &mut $app.referentiels;
+                $body
+            }
+        }
+    }};
+}
+
+fn global_bindings(can_leave: bool) -> Vec<Binding<Global>> {
+    let keys: Vec<Key> = ('1'..='8').map(Key::Char).collect();
+    let mut table = vec![
+        Binding::new(
+            Key::Char('1'),
+            s::HINT_ESPACES,
+            s::HELP_ESPACES,
+            Global::Espace(EspaceId::Accueil),
+        )
+        .keys(&keys, "1–8")
+        .help_only(),
+        Binding::new(Key::Tab, s::HINT_NEXT, s::HELP_NEXT, Global::Next).help_only(),
+        Binding::new(Key::BackTab, s::HINT_NEXT, s::HELP_NEXT, Global::Previous).help_only(),
+        Binding::new(Key::Char('?'), s::HINT_HELP, s::HELP_HELP, Global::Help),
+        Binding::new(
+            Key::Char(':'),
+            s::HINT_PALETTE,
+            s::HELP_PALETTE,
+            Global::Palette,
+        )
+        .keys(&[Key::Char(':'), Key::Ctrl('p')], ":"),
+        Binding::new(Key::Char('y'), s::HINT_COPY, s::HELP_COPY, Global::Copy).help_only(),
+    ];
+    if can_leave {
+        table.push(Binding::new(
+            Key::Char('q'),
+            s::HINT_QUIT,
+            s::HELP_QUIT,
+            Global::Quit,
+        ));
+    }
+    table
+}
+
+impl<'a> App<'a> {
+    pub fn new(desk: &'a Desk, actor: Actor, operator: Operator) -> App<'a> {
+        let mut app = App {
+            desk,
+            actor,
+            operator,
+            theme: Theme::from_env(),
+            espace: EspaceId::Accueil,
+            accueil: accueil::State::default(),
+            dossiers: dossiers::State::default(),
+            utilisateurs: utilisateurs::State::default(),
+            structures: structures::State::default(),
+            mon_compte: mon_compte::State::default(),
+            activites: activites::State::default(),
+            journal: journal::State::default(),
+            referentiels: referentiels::State::default(),
+            overlay: None,
+            status: None,
+            quit: false,
+            rows: 20,
+            clipboard: None,
+            mode: s::LOCAL_DB.to_string(),
+        };
+        app.refresh();
+        app
+    }
+
+    pub fn with_theme(mut self, theme: Theme) -> Self {
+        self.theme = theme;
+        self
+    }
+
+    pub fn with_mode(mut self, mode: impl Into<String>) -> Self {
+        self.mode = mode.into();
+        self
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    pub fn espace(&self) -> EspaceId {
+        self.espace
+    }
+
+    /// The text `y` asked to copy, taken once by the terminal loop.
+    pub fn take_clipboard(&mut self) -> Option<String> {
+        self.clipboard.take()
+    }
+
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_ref().map(|(_, m)| m.as_str())
+    }
+
+    fn refresh(&mut self) {
+        with_screen!(self, screen, ctx, screen.refresh(&ctx));
+    }
+
+    fn goto(&mut self, espace: EspaceId, target: Option<Target>) {
+        self.espace = espace;
+        self.refresh();
+        if let Some(target) = target {
+            with_screen!(self, screen, ctx, screen.open(&target, &ctx));
+        }
+    }
+
+    fn editing(&mut self) -> bool {
+        with_screen!(self, screen, _ctx, screen.editing())
+    }
+
+    fn apply(&mut self, flow: Flow) -> bool {
+        match flow {
+            Flow::Nothing => false,
+            Flow::Changed => true,
+            Flow::Done(message) => {
+                self.status = Some((true, message));
+                self.refresh();
+                true
+            }
+            Flow::Failed(message) => {
+                self.status = Some((false, message));
+                true
+            }
+            Flow::Goto(espace, target) => {
+                self.goto(espace, target);
+                true
+            }
+        }
+    }
+
+    /// Handles one key; true when the screen must be redrawn.
+    pub fn on_key(&mut self, event: KeyEvent) -> bool {
+        let Some(key) = Key::of(&event) else {
+            return false;
+        };
+        if key == Key::Ctrl('c') {
+            self.quit = true;
+            return true;
+        }
+        if self.overlay.is_some() {
+            return self.on_overlay_key(key, &event);
+        }
+        if let Some(flow) = with_screen!(self, screen, ctx, screen.capture(&event, &ctx)) {
+            return self.apply(flow);
+        }
+        // The screen's keymap first, then the global one.
+        let local = with_screen!(self, screen, ctx, {
+            let table = screen.bindings(&ctx);
+            keymap::find(&table, key).map(|b| match &b.disabled {
+                Some(why) => Flow::Failed(s::refused(why)),
+                None => screen.act(b.action, &ctx),
+            })
+        });
+        if let Some(flow) = local {
+            self.status = None;
+            return self.apply(flow);
+        }
+        let editing = self.editing();
+        if let Some(binding) = keymap::find(&global_bindings(true), key) {
+            return self.on_global(binding.action, key, editing);
+        }
+        if let Some(movement) = Move::of(key) {
+            let flow = with_screen!(self, screen, ctx, screen.on_move(movement, &ctx));
+            return self.apply(flow);
+        }
+        false
+    }
+
+    fn on_global(&mut self, action: Global, key: Key, editing: bool) -> bool {
+        let target = match action {
+            Global::Espace(_) => match key {
+                Key::Char(c) => c.to_digit(10).and_then(EspaceId::by_number),
+                _ => None,
+            },
+            Global::Next => Some(self.espace.offset(1)),
+            Global::Previous => Some(self.espace.offset(-1)),
+            _ => None,
+        };
+        match action {
+            Global::Espace(_) | Global::Next | Global::Previous => {
+                let Some(target) = target else { return false };
+                if editing {
+                    self.overlay = Some(Overlay::Confirm(Pending::Goto(target)));
+                } else {
+                    self.status = None;
+                    self.goto(target, None);
+                }
+            }
+            Global::Help => self.overlay = Some(Overlay::Help(self.help_lines())),
+            Global::Palette => {
+                let entries = self.palette_entries();
+                self.overlay = Some(Overlay::Palette {
+                    input: Input::default(),
+                    entries,
+                    selected: 0,
+                });
+            }
+            Global::Copy => {
+                let copied = with_screen!(self, screen, _ctx, screen.copy());
+                self.status = Some(match &copied {
+                    Some(text) => (true, format!("« {text} » {}", s::COPIED)),
+                    None => (false, s::NOTHING_TO_COPY.to_string()),
+                });
+                self.clipboard = copied;
+            }
+            Global::Quit => {
+                if editing {
+                    self.overlay = Some(Overlay::Confirm(Pending::Quit));
+                } else {
+                    self.quit = true;
+                }
+            }
+        }
+        true
+    }
+
+    fn on_overlay_key(&mut self, key: Key, event: &KeyEvent) -> bool {
+        let Some(overlay) = self.overlay.take() else {
+            return false;
+        };
+        match overlay {
+            Overlay::Help(lines) => {
+                if !matches!(key, Key::Esc | Key::Char('?') | Key::Char('q') | Key::Enter) {
+                    self.overlay = Some(Overlay::Help(lines));
+                }
+                true
+            }
+            Overlay::Confirm(pending) => {
+                match key {
+                    Key::Char('o') | Key::Char('O') | Key::Enter => {
+                        with_screen!(self, screen, _ctx, screen.discard());
+                        match pending {
+                            Pending::Quit => self.quit = true,
+                            Pending::Goto(espace) => self.goto(espace, None),
+                        }
+                    }
+                    Key::Char('n') | Key::Char('N') | Key::Esc => {}
+                    _ => self.overlay = Some(Overlay::Confirm(pending)),
+                }
+                true
+            }
+            Overlay::Palette {
+                mut input,
+                entries,
+                mut selected,
+            } => {
+                let matching: Vec<&(String, Key)> = {
+                    let needle = fold(input.value());
+                    entries
+                        .iter()
+                        .filter(|(label, _)| fold(label).contains(&needle))
+                        .collect()
+                };
+                match key {
+                    Key::Esc => return true,
+                    Key::Enter => {
+                        let chosen = matching.get(selected).map(|(_, k)| *k);
+                        if let Some(k) = chosen {
+                            return self.replay(k);
+                        }
+                        return true;
+                    }
+                    Key::Up => selected = selected.saturating_sub(1),
+                    Key::Down => selected = (selected + 1).min(matching.len().saturating_sub(1)),
+                    _ => {
+                        input.handle_event(&ratatui::crossterm::event::Event::Key(*event));
+                        selected = 0;
+                    }
+                }
+                self.overlay = Some(Overlay::Palette {
+                    input,
+                    entries,
+                    selected,
+                });
+                true
+            }
+        }
+    }
+
+    /// Runs a key chosen in the palette as if it were pressed.
+    fn replay(&mut self, key: Key) -> bool {
+        use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+        let event = match key {
+            Key::Char(c) => KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
+            Key::Ctrl(c) => KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL),
+            Key::Enter => KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+            Key::Space => KeyEvent::new(KeyCode::Char(' '), KeyModifiers::NONE),
+            _ => return true,
+        };
+        self.on_key(event)
+    }
+
+    fn help_lines(&mut self) -> Vec<(String, String, Option<String>)> {
+        let mut lines: Vec<(String, String, Option<String>)> = with_screen!(self, screen, ctx, {
+            screen
+                .bindings(&ctx)
+                .iter()
+                .map(|b| (b.label(), b.help.to_string(), b.disabled.clone()))
+                .collect()
+        });
+        lines.push(("↑↓ j k".to_string(), s::HELP_MOVE.to_string(), None));
+        let editing = self.editing();
+        for b in global_bindings(!editing) {
+            lines.push((b.label(), b.help.to_string(), None));
+        }
+        lines
+    }
+
+    fn palette_entries(&mut self) -> Vec<(String, Key)> {
+        let mut entries: Vec<(String, Key)> = with_screen!(self, screen, ctx, {
+            screen
+                .bindings(&ctx)
+                .iter()
+                .filter(|b| b.disabled.is_none())
+                .filter_map(|b| {
+                    b.keys
+                        .first()
+                        .map(|k| (format!("{} ({})", b.help, b.label()), *k))
+                })
+                .collect()
+        });
+        for (i, espace) in EspaceId::ALL.iter().enumerate() {
+            entries.push((
+                format!("Aller à l'espace {} ({})", espace.label(), i + 1),
+                Key::Char((b'1' + i as u8) as char),
+            ));
+        }
+        entries
+    }
+
+    /// Draws the whole desk.
+    pub fn draw(&mut self, frame: &mut Frame) {
+        let area = frame.area();
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            let lines = vec![
+                Line::raw(s::TOO_SMALL),
+                Line::raw(format!("{} × {}", area.width, area.height)),
+            ];
+            frame.render_widget(
+                Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }),
+                area,
+            );
+            return;
+        }
+        let [top, tabs, crumb, body, status, hints] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        self.rows = body.height.saturating_sub(3) as usize;
+        self.draw_top(frame, top);
+        self.draw_tabs(frame, tabs);
+        let (crumbs, table, typing) = with_screen!(self, screen, ctx, {
+            screen.draw(frame, body, &ctx);
+            (
+                screen.breadcrumb(),
+                screen
+                    .bindings(&ctx)
+                    .iter()
+                    .map(Hint::from)
+                    .collect::<Vec<_>>(),
+                screen.typing(),
+            )
+        });
+        let mut path = vec![format!("Espace {}", self.espace.label())];
+        path.extend(crumbs);
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                format!(" {}", path.join(" > ")),
+                self.theme.muted(),
+            )),
+            crumb,
+        );
+        if let Some((ok, message)) = &self.status {
+            let style = if *ok {
+                self.theme.ok()
+            } else {
+                self.theme.error()
+            };
+            frame.render_widget(
+                Paragraph::new(Line::styled(format!(" {message}"), style)),
+                status,
+            );
+        }
+        self.draw_hints(frame, hints, &table, typing);
+        self.draw_overlay(frame, area);
+    }
+
+    fn draw_top(&self, frame: &mut Frame, area: Rect) {
+        let direction = self
+            .operator
+            .direction
+            .as_ref()
+            .and_then(|code| self.desk.store().direction(code).ok().flatten())
+            .map(|d| d.name)
+            .unwrap_or_else(|| "toutes directions".to_string());
+        let left = format!(
+            " {} · {direction} · {} ({})",
+            s::APP,
+            self.operator.login,
+            self.operator.role.label()
+        );
+        let width = area.width as usize;
+        let right = format!("{} ", self.mode);
+        let pad = width.saturating_sub(left.chars().count() + right.chars().count());
+        let line = Line::from(vec![
+            Span::styled(
+                widgets::cut(&left, width.saturating_sub(right.chars().count() + 1)),
+                self.theme.title(),
+            ),
+            Span::raw(" ".repeat(pad)),
+            Span::styled(right, self.theme.muted()),
+        ]);
+        frame.render_widget(Paragraph::new(line), area);
+    }
+
+    /// The espaces as tabs; shorter labels when the terminal is narrow.
+    fn draw_tabs(&self, frame: &mut Frame, area: Rect) {
+        let width = area.width as usize;
+        let fits = |labels: &[&str], sep: &str| {
+            1 + labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| format!("{} {l}", i + 1).chars().count())
+                .sum::<usize>()
+                + sep.chars().count() * (labels.len() - 1)
+                <= width
+        };
+        let choices: [(&[&str], &str); 5] = [
+            (&s::ESPACES, " │ "),
+            (&s::ESPACES, " "),
+            (&s::ESPACES_SHORT, " │ "),
+            (&s::ESPACES_SHORT, " "),
+            (&s::ESPACES_TINY, " "),
+        ];
+        let (labels, sep) = choices
+            .iter()
+            .copied()
+            .find(|(labels, sep)| fits(labels, sep))
+            .unwrap_or(choices[4]);
+        let mut spans = vec![Span::raw(" ")];
+        for (i, espace) in EspaceId::ALL.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::styled(sep, self.theme.muted()));
+            }
+            let text = format!("{} {}", i + 1, labels[i]);
+            let style = if *espace == self.espace {
+                self.theme.tab_active()
+            } else {
+                self.theme.base()
+            };
+            spans.push(Span::styled(text, style));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    }
+
+    /// The hint line: the screen's actions first, then those a rule forbids (with the rule), then the global
+    /// keys as far as they fit — all of them stay in the `?` help.
+    fn draw_hints(&self, frame: &mut Frame, area: Rect, table: &[Hint], typing: bool) {
+        let width = area.width as usize;
+        let mut spans = vec![Span::raw(" ")];
+        let mut used = 1;
+        let mut push = |spans: &mut Vec<Span<'static>>,
+                        key: String,
+                        text: String,
+                        style: ratatui::style::Style| {
+            let len = key.chars().count() + text.chars().count();
+            if used + len > width {
+                return false;
+            }
+            used += len;
+            if !key.is_empty() {
+                spans.push(Span::styled(key, self.theme.key()));
+            }
+            spans.push(Span::styled(text, style));
+            true
+        };
+        let base = self.theme.base();
+        for b in table.iter().filter(|b| b.in_hints && b.disabled.is_none()) {
+            push(&mut spans, b.label.clone(), format!(" {}  ", b.hint), base);
+        }
+        for b in table.iter().filter(|b| b.in_hints) {
+            if let Some(why) = &b.disabled {
+                push(
+                    &mut spans,
+                    String::new(),
+                    format!("· {} : {}  ", b.hint, rule_of(why)),
+                    self.theme.disabled(),
+                );
+            }
+        }
+        let globals = if typing {
+            Vec::new()
+        } else {
+            global_bindings(true)
+        };
+        for b in globals.iter().filter(|b| b.in_hints) {
+            if !push(&mut spans, b.label(), format!(" {}  ", b.hint), base) {
+                break;
+            }
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    }
+
+    fn draw_overlay(&self, frame: &mut Frame, area: Rect) {
+        let Some(overlay) = &self.overlay else { return };
+        let theme = &self.theme;
+        match overlay {
+            Overlay::Help(lines) => {
+                let height = (lines.len() as u16 + 4).min(area.height.saturating_sub(2));
+                let popup = widgets::centered(area, area.width.saturating_sub(8).min(110), height);
+                let inner = widgets::popup(frame, popup, s::HELP_TITLE, theme);
+                let width = lines
+                    .iter()
+                    .map(|(k, _, _)| k.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                let mut text: Vec<Line> = lines
+                    .iter()
+                    .map(|(k, help, disabled)| match disabled {
+                        None => Line::from(vec![
+                            Span::styled(format!("{k:<width$}  "), theme.key()),
+                            Span::raw(help.clone()),
+                        ]),
+                        Some(why) => Line::from(vec![
+                            Span::styled(format!("{k:<width$}  {help}"), theme.disabled()),
+                            Span::styled(format!("  — indisponible : {why}"), theme.warn()),
+                        ]),
+                    })
+                    .collect();
+                text.push(Line::styled(s::HELP_FOOT, theme.muted()));
+                frame.render_widget(
+                    Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: false }),
+                    inner,
+                );
+            }
+            Overlay::Confirm(_) => {
+                let popup = widgets::centered(area, 60, 5);
+                let inner = widgets::popup(frame, popup, s::CONFIRM_TITLE, theme);
+                frame.render_widget(Paragraph::new(s::CONFIRM_DISCARD), inner);
+            }
+            Overlay::Palette {
+                input,
+                entries,
+                selected,
+            } => {
+                let needle = fold(input.value());
+                let matching: Vec<&(String, Key)> = entries
+                    .iter()
+                    .filter(|(label, _)| fold(label).contains(&needle))
+                    .collect();
+                let height = (matching.len() as u16 + 4).clamp(6, area.height.saturating_sub(4));
+                let popup = widgets::centered(area, area.width.saturating_sub(10).min(90), height);
+                let inner = widgets::popup(frame, popup, s::PALETTE_TITLE, theme);
+                let mut text = vec![Line::from(vec![
+                    Span::styled(s::PALETTE_PROMPT, theme.muted()),
+                    Span::raw(input.value().to_string()),
+                ])];
+                for (i, (label, _)) in matching
+                    .iter()
+                    .enumerate()
+                    .take(inner.height.saturating_sub(1) as usize)
+                {
+                    let style = if i == *selected {
+                        theme.selected()
+                    } else {
+                        theme.base()
+                    };
+                    text.push(Line::styled(format!(" {label}"), style));
+                }
+                frame.render_widget(Paragraph::new(text), inner);
+                let x =
+                    inner.x + (s::PALETTE_PROMPT.chars().count() + input.visual_cursor()) as u16;
+                frame.set_cursor_position((x.min(inner.right().saturating_sub(1)), inner.y));
+            }
+        }
+    }
+}
+
+/// The rule code at the head of a refusal message ("R4"), for the hint line; the help gives the sentence.
+fn rule_of(message: &str) -> String {
+    message
+        .split_whitespace()
+        .next()
+        .unwrap_or(message)
+        .to_string()
+}
+
+pub use espaces::EspaceId as Espace;

@@ -1,0 +1,457 @@
+//! Espace Structures: the structures known to the desk (SIRET, name, category, département, académie, their
+//! gestionnaire principal or "sans GP", interim flagged), filtered as you type, or only those R14 points at —
+//! without GP, or whose GP is interim; and the structure screen, whose user, request, right and dossier lines open
+//! the user in Utilisateurs or the dossier in Dossiers. It only reads.
+
+mod fiche;
+
+use super::utilisateurs::sheet::Sheet;
+use super::{Ctx, Flow, Screen, Target};
+use crate::domain::ids::fold;
+use crate::domain::structure::Structure;
+use crate::store::T;
+use crate::tui::keymap::{Binding, Key, Move};
+use crate::tui::strings as s;
+use crate::tui::widgets::{self, Cursor};
+use fiche::Fiche;
+use ratatui::Frame;
+use ratatui::crossterm::event::{Event, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Row};
+use std::collections::HashSet;
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+/// Below this width the list drops the académie column.
+const WIDE: u16 = 100;
+
+/// One line of the list.
+#[derive(Debug, Clone)]
+struct Entry {
+    siret: String,
+    spaced: String,
+    name: String,
+    category: String,
+    departement: String,
+    academie: String,
+    /// The GP's name, if the structure has one.
+    gp: Option<String>,
+    interim: bool,
+    folded: String,
+}
+
+impl Entry {
+    fn of(s: Structure, gp: Option<String>, interim: bool) -> Entry {
+        let academie = s.academie.unwrap_or_default();
+        let folded = fold(&format!(
+            "{} {} {} {} {} {} {}",
+            s.siret,
+            s.name,
+            s.category.wire(),
+            s.departement,
+            academie,
+            s.uai.as_ref().map(|u| u.to_string()).unwrap_or_default(),
+            gp.as_deref().unwrap_or("sans gp")
+        ));
+        Entry {
+            siret: s.siret.to_string(),
+            spaced: s.siret.spaced(),
+            name: s.name,
+            category: s.category.wire().to_string(),
+            departement: s.departement,
+            academie,
+            gp,
+            interim,
+            folded,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Open,
+    Back,
+    Filter,
+}
+
+#[derive(Default)]
+pub struct State {
+    entries: Vec<Entry>,
+    shown: Vec<usize>,
+    cursor: Cursor,
+    filter: Input,
+    typing: bool,
+    /// Only the structures without GP or with an interim GP (R14).
+    orphans: bool,
+    fiche: Option<Fiche>,
+    sheet: Sheet,
+}
+
+impl State {
+    /// Reads every structure and its rattachements, to name its GP. Fine for a demonstration base; a national base
+    /// would keep the GP on the structure record (or a `gp_by_siret` index) and read the list a page at a time.
+    fn load(&mut self, ctx: &Ctx) {
+        let store = ctx.desk.store();
+        let orphans: Option<HashSet<String>> = self.orphans.then(|| {
+            ctx.desk
+                .orphans()
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|o| o["siret"].as_str().map(str::to_string))
+                .collect()
+        });
+        let mut entries: Vec<Entry> = store
+            .scan::<Structure>(T::Structures, b"")
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(_, s)| s)
+            .filter(|s| {
+                orphans
+                    .as_ref()
+                    .is_none_or(|o| o.contains(&s.siret.to_string()))
+            })
+            .map(|s| {
+                let gp = store
+                    .attachments_of_structure(s.siret)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .find(|a| a.is_active_gp());
+                let name = gp
+                    .as_ref()
+                    .and_then(|a| store.user(a.user).ok().flatten())
+                    .map(|u| format!("{} {}", u.prenom, u.nom));
+                let interim = gp.is_some_and(|a| a.interim);
+                Entry::of(s, name, interim)
+            })
+            .collect();
+        entries.sort_by_cached_key(|e| (fold(&e.name), e.siret.clone()));
+        self.entries = entries;
+        self.apply_filter();
+    }
+
+    fn apply_filter(&mut self) {
+        let needle = fold(self.filter.value().trim());
+        self.shown = (0..self.entries.len())
+            .filter(|&i| self.entries[i].folded.contains(&needle))
+            .collect();
+        self.cursor.settle(self.shown.len(), usize::MAX);
+    }
+
+    fn selected(&self) -> Option<&Entry> {
+        self.shown
+            .get(self.cursor.selected)
+            .and_then(|&i| self.entries.get(i))
+    }
+
+    fn open_fiche(&mut self, siret: &str, ctx: &Ctx) {
+        if let Some(mut f) = fiche::load(siret, ctx) {
+            self.sheet.reset();
+            self.sheet
+                .replace(std::mem::take(&mut f.header), std::mem::take(&mut f.lines));
+            self.fiche = Some(f);
+        }
+    }
+
+    fn capture_filter(&mut self, key: &KeyEvent, ctx: &Ctx) -> Option<Flow> {
+        match Key::of(key) {
+            Some(Key::Up | Key::Down | Key::PageUp | Key::PageDown) => return None,
+            Some(Key::Enter) => {
+                self.typing = false;
+                return Some(self.act(Action::Open, ctx));
+            }
+            Some(Key::Esc) => {
+                self.typing = false;
+                self.filter.reset();
+            }
+            _ => {
+                self.filter.handle_event(&Event::Key(*key));
+            }
+        }
+        self.cursor = Cursor::default();
+        self.apply_filter();
+        Some(Flow::Changed)
+    }
+}
+
+impl Screen for State {
+    type Action = Action;
+
+    fn breadcrumb(&self) -> Vec<String> {
+        let mut crumbs = vec![
+            if self.orphans {
+                "Structures sans GP ou à GP intérimaire (R14)"
+            } else {
+                "Rechercher une structure"
+            }
+            .to_string(),
+        ];
+        if let Some(f) = &self.fiche {
+            crumbs.push(f.name.clone());
+        }
+        crumbs
+    }
+
+    fn bindings(&self, _ctx: &Ctx) -> Vec<Binding<Action>> {
+        if self.fiche.is_some() {
+            return vec![
+                Binding::new(
+                    Key::Enter,
+                    s::HINT_OPEN,
+                    "Ouvrir l'utilisateur ou le dossier de la ligne sélectionnée",
+                    Action::Open,
+                ),
+                Binding::new(
+                    Key::Esc,
+                    s::HINT_BACK,
+                    "Revenir à la liste des structures",
+                    Action::Back,
+                ),
+            ];
+        }
+        let mut table = vec![
+            Binding::new(
+                Key::Enter,
+                s::HINT_OPEN,
+                "Ouvrir la structure sélectionnée",
+                Action::Open,
+            ),
+            Binding::new(
+                Key::Char('/'),
+                s::HINT_FILTER,
+                s::HELP_FILTER,
+                Action::Filter,
+            ),
+        ];
+        if self.orphans || !self.filter.value().is_empty() {
+            table.push(Binding::new(
+                Key::Esc,
+                "toutes les structures",
+                "Revenir à la liste entière, sans filtre",
+                Action::Back,
+            ));
+        }
+        table
+    }
+
+    fn act(&mut self, action: Action, ctx: &Ctx) -> Flow {
+        if self.fiche.is_some() {
+            return match action {
+                Action::Open => match self.sheet.selected_link() {
+                    Some((espace, target)) => Flow::Goto(*espace, Some(target.clone())),
+                    None => Flow::Nothing,
+                },
+                Action::Back => {
+                    self.fiche = None;
+                    self.load(ctx);
+                    Flow::Changed
+                }
+                Action::Filter => Flow::Nothing,
+            };
+        }
+        match action {
+            Action::Open => {
+                if let Some(siret) = self.selected().map(|e| e.siret.clone()) {
+                    self.open_fiche(&siret, ctx);
+                }
+            }
+            Action::Filter => self.typing = true,
+            Action::Back => {
+                if self.filter.value().is_empty() {
+                    self.orphans = false;
+                }
+                self.filter.reset();
+                self.cursor = Cursor::default();
+                self.load(ctx);
+            }
+        }
+        Flow::Changed
+    }
+
+    fn typing(&self) -> bool {
+        self.typing && self.fiche.is_none()
+    }
+
+    fn capture(&mut self, key: &KeyEvent, ctx: &Ctx) -> Option<Flow> {
+        if self.typing && self.fiche.is_none() {
+            return self.capture_filter(key, ctx);
+        }
+        None
+    }
+
+    fn on_move(&mut self, movement: Move, ctx: &Ctx) -> Flow {
+        if self.fiche.is_some() {
+            self.sheet.on_move(movement);
+        } else {
+            self.cursor.selected = movement.apply(self.cursor.selected, self.shown.len(), ctx.rows);
+        }
+        Flow::Changed
+    }
+
+    fn refresh(&mut self, ctx: &Ctx) {
+        self.load(ctx);
+        if let Some(siret) = self.fiche.as_ref().map(|f| f.siret.clone()) {
+            self.fiche = fiche::load(&siret, ctx);
+            if let Some(f) = &mut self.fiche {
+                self.sheet
+                    .replace(std::mem::take(&mut f.header), std::mem::take(&mut f.lines));
+            }
+        }
+    }
+
+    fn open(&mut self, target: &Target, ctx: &Ctx) {
+        match target {
+            Target::Structure(siret) => {
+                self.typing = false;
+                self.open_fiche(siret, ctx);
+            }
+            Target::Orphans => {
+                self.fiche = None;
+                self.orphans = true;
+                self.filter.reset();
+                self.cursor = Cursor::default();
+                self.load(ctx);
+            }
+            _ => {}
+        }
+    }
+
+    fn copy(&self) -> Option<String> {
+        match &self.fiche {
+            Some(f) => Some(f.siret.clone()),
+            None => self.selected().map(|e| e.siret.clone()),
+        }
+    }
+
+    fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let theme = ctx.theme;
+        if let Some(f) = &self.fiche {
+            let title = format!("Structure · {}", f.name);
+            let sections = "Utilisateurs, demandes, droits, dossiers";
+            self.sheet.draw(frame, area, &title, sections, &theme);
+            return;
+        }
+        self.draw_list(frame, area, ctx);
+    }
+}
+
+impl State {
+    fn draw_list(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let theme = ctx.theme;
+        let [head, list] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+        let mut spans = vec![];
+        if self.orphans {
+            spans.push(Span::styled(
+                " R14 : structures sans gestionnaire principal, ou dont le GP est intérimaire",
+                theme.warn(),
+            ));
+        }
+        if self.typing || !self.filter.value().is_empty() {
+            spans.push(Span::raw(format!(
+                "  {}{}",
+                s::FILTER_PROMPT,
+                self.filter.value()
+            )));
+            if self.typing {
+                spans.push(Span::styled("▏", theme.key()));
+            }
+        } else if !self.orphans {
+            spans.push(Span::styled(
+                " / pour filtrer (SIRET, nom, catégorie, département, académie, GP…)",
+                theme.muted(),
+            ));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), head);
+        let height = list.height.saturating_sub(3) as usize;
+        self.cursor.settle(self.shown.len(), height);
+        let wide = list.width >= WIDE;
+        let rows: Vec<Row> = self
+            .shown
+            .iter()
+            .skip(self.cursor.offset)
+            .take(height.max(1))
+            .filter_map(|&i| self.entries.get(i))
+            .map(|e| {
+                let (gp, style) = match (&e.gp, e.interim) {
+                    (None, _) => ("sans GP".to_string(), theme.warn()),
+                    (Some(name), true) => (format!("{name} (intérimaire)"), theme.warn()),
+                    (Some(name), false) => (name.clone(), theme.base()),
+                };
+                let mut cells = vec![
+                    e.spaced.clone(),
+                    e.name.clone(),
+                    e.category.clone(),
+                    e.departement.clone(),
+                ];
+                if wide {
+                    cells.push(e.academie.clone());
+                }
+                cells.push(gp);
+                Row::new(cells).style(style)
+            })
+            .collect();
+        let (header, widths): (Vec<&str>, Vec<Constraint>) = if wide {
+            (
+                vec![
+                    "SIRET",
+                    "Nom",
+                    "Cat.",
+                    "Dép.",
+                    "Académie",
+                    "Gestionnaire principal",
+                ],
+                vec![
+                    Constraint::Length(17),
+                    Constraint::Min(28),
+                    Constraint::Length(7),
+                    Constraint::Length(4),
+                    Constraint::Length(14),
+                    Constraint::Length(28),
+                ],
+            )
+        } else {
+            (
+                vec!["SIRET", "Nom", "Cat.", "Dép.", "GP"],
+                vec![
+                    Constraint::Length(17),
+                    Constraint::Min(20),
+                    Constraint::Length(7),
+                    Constraint::Length(4),
+                    Constraint::Min(14),
+                ],
+            )
+        };
+        let what = if self.orphans {
+            "Structures sans GP ou à GP intérimaire (R14)"
+        } else {
+            "Structures"
+        };
+        let count = if self.shown.len() == self.entries.len() {
+            format!("{}", self.entries.len())
+        } else {
+            format!("{} sur {}", self.shown.len(), self.entries.len())
+        };
+        let title = Span::styled(format!(" {what} · {count} "), theme.title());
+        let selected = self.cursor.selected.saturating_sub(self.cursor.offset);
+        widgets::table(
+            frame,
+            list,
+            Block::bordered().title(title),
+            Row::new(header),
+            rows,
+            &widths,
+            Some(selected),
+            &theme,
+        );
+        if self.shown.is_empty() && list.height > 3 && list.width > 4 {
+            let inner = Rect {
+                y: list.y + 2,
+                height: 1,
+                x: list.x + 2,
+                width: list.width.saturating_sub(4),
+            };
+            frame.render_widget(Paragraph::new(Line::styled(s::EMPTY, theme.muted())), inner);
+        }
+    }
+}
