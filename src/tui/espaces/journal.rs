@@ -4,18 +4,16 @@
 
 use super::{Ctx, Flow, Screen};
 use crate::desk::audit;
-use crate::domain::ids::fold;
 use crate::store::journal::{Entry, Outcome, hex};
 use crate::tui::keymap::{Binding, Key, Move};
 use crate::tui::strings as s;
+use crate::tui::widgets::filter::{Filter, Typed};
 use crate::tui::widgets::{self, Cursor};
 use ratatui::Frame;
-use ratatui::crossterm::event::{Event, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Wrap};
-use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 
 /// Up to this many entries, the chain is verified each time the espace opens.
 const VERIFY_ON_OPEN: u64 = 50_000;
@@ -27,8 +25,7 @@ pub struct State {
     entries: Vec<Entry>,
     total: u64,
     cursor: Cursor,
-    filter: Input,
-    typing: bool,
+    filter: Filter,
     chain: Option<Result<String, String>>,
     detail: bool,
 }
@@ -64,18 +61,16 @@ fn command(e: &Entry) -> String {
 
 impl State {
     fn load(&mut self, ctx: &Ctx) {
-        let needle = fold(self.filter.value().trim());
+        let filter = &self.filter;
         let keep = |e: &Entry| {
-            needle.is_empty()
-                || fold(&format!(
-                    "{} {} {} {} {}",
-                    e.draft.operator,
-                    e.draft.on_behalf_of.as_deref().unwrap_or(""),
-                    command(e),
-                    outcome(e),
-                    summary(e)
-                ))
-                .contains(&needle)
+            filter.matches(&format!(
+                "{} {} {} {} {}",
+                e.draft.operator,
+                e.draft.on_behalf_of.as_deref().unwrap_or(""),
+                command(e),
+                outcome(e),
+                summary(e)
+            ))
         };
         let height = ctx.rows.max(1);
         let first = self.cursor.offset;
@@ -155,33 +150,29 @@ impl Screen for State {
         match action {
             Action::Open => self.detail = self.selected().is_some(),
             Action::Back => self.detail = false,
-            Action::Filter => self.typing = true,
+            Action::Filter => self.filter.start(),
             Action::Verify => self.verify(ctx),
         }
         Flow::Changed
     }
 
     fn capture(&mut self, key: &KeyEvent, ctx: &Ctx) -> Option<Flow> {
-        if !self.typing {
+        if !self.filter.typing() {
             return None;
         }
-        match Key::of(key) {
-            Some(Key::Enter) => self.typing = false,
-            Some(Key::Esc) => {
-                self.typing = false;
-                self.filter.reset();
-            }
-            _ => {
-                self.filter.handle_event(&Event::Key(*key));
+        match self.filter.type_key(key) {
+            Typed::Pass => return None,
+            Typed::Open => {}
+            Typed::Changed => {
+                self.cursor = Cursor::default();
+                self.load(ctx);
             }
         }
-        self.cursor = Cursor::default();
-        self.load(ctx);
         Some(Flow::Changed)
     }
 
     fn typing(&self) -> bool {
-        self.typing
+        self.filter.typing()
     }
 
     fn on_move(&mut self, movement: Move, ctx: &Ctx) -> Flow {
@@ -189,7 +180,7 @@ impl Screen for State {
             return Flow::Nothing;
         }
         // Unfiltered, the journal's length is known; filtered, the page loaded says whether more follows.
-        let len = if self.filter.value().trim().is_empty() {
+        let len = if self.filter.is_empty() {
             self.total as usize
         } else {
             self.cursor.offset + self.entries.len()
@@ -222,11 +213,12 @@ impl Screen for State {
             Some(Err(t)) => Span::styled(format!(" ✗ {t}"), theme.error()),
             None => Span::styled(" chaîne non vérifiée : v pour la vérifier", theme.warn()),
         };
-        let filter = if self.typing || !self.filter.value().is_empty() {
-            Span::raw(format!("   {}{}", s::FILTER_PROMPT, self.filter.value()))
-        } else {
-            Span::raw("")
-        };
+        let filter = Span::raw(
+            self.filter
+                .prompt()
+                .map(|p| format!("   {p}"))
+                .unwrap_or_default(),
+        );
         frame.render_widget(Paragraph::new(Line::from(vec![chain, filter])), head);
         if self.detail
             && let Some(e) = self.selected()

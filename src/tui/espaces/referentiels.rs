@@ -3,19 +3,17 @@
 //! académie and the direction that covers them. ←→ change the table, `/` filters as you type.
 
 use super::{Ctx, Flow, Screen};
-use crate::domain::ids::fold;
 use crate::domain::reference;
 use crate::domain::rules::direction_covering;
 use crate::tui::keymap::{Binding, Key, Move};
 use crate::tui::strings as s;
+use crate::tui::widgets::filter::{Filter, Typed};
 use crate::tui::widgets::{self, Cursor};
 use ratatui::Frame;
-use ratatui::crossterm::event::{Event, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row};
-use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 
 const TABLES: [&str; 4] = ["Directions", "Référents", "Académies", "Départements"];
 
@@ -24,8 +22,7 @@ pub struct State {
     table: usize,
     rows: Vec<Vec<String>>,
     cursor: Cursor,
-    filter: Input,
-    typing: bool,
+    filter: Filter,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,10 +124,9 @@ impl State {
                 })
                 .collect(),
         };
-        let needle = fold(self.filter.value().trim());
         self.rows = rows
             .into_iter()
-            .filter(|r| needle.is_empty() || fold(&r.join(" ")).contains(&needle))
+            .filter(|r| self.filter.matches(&r.join(" ")))
             .collect();
         self.cursor.settle(self.rows.len(), ctx.rows);
     }
@@ -172,7 +168,7 @@ impl Screen for State {
             Action::Next => self.table = (self.table + 1) % TABLES.len(),
             Action::Previous => self.table = (self.table + TABLES.len() - 1) % TABLES.len(),
             Action::Filter => {
-                self.typing = true;
+                self.filter.start();
                 return Flow::Changed;
             }
         }
@@ -183,30 +179,26 @@ impl Screen for State {
 
     fn capture(&mut self, key: &KeyEvent, ctx: &Ctx) -> Option<Flow> {
         use ratatui::crossterm::event::KeyCode;
-        if !self.typing {
+        if !self.filter.typing() {
             return match key.code {
                 KeyCode::Right => Some(self.act(Action::Next, ctx)),
                 KeyCode::Left => Some(self.act(Action::Previous, ctx)),
                 _ => None,
             };
         }
-        match Key::of(key) {
-            Some(Key::Enter) => self.typing = false,
-            Some(Key::Esc) => {
-                self.typing = false;
-                self.filter.reset();
-            }
-            _ => {
-                self.filter.handle_event(&Event::Key(*key));
+        match self.filter.type_key(key) {
+            Typed::Pass => return None,
+            Typed::Open => {}
+            Typed::Changed => {
+                self.cursor = Cursor::default();
+                self.load(ctx);
             }
         }
-        self.cursor = Cursor::default();
-        self.load(ctx);
         Some(Flow::Changed)
     }
 
     fn typing(&self) -> bool {
-        self.typing
+        self.filter.typing()
     }
 
     fn on_move(&mut self, movement: Move, ctx: &Ctx) -> Flow {
@@ -232,12 +224,8 @@ impl Screen for State {
             spans.push(Span::styled(format!(" {t} "), style));
             spans.push(Span::raw(" "));
         }
-        if self.typing || !self.filter.value().is_empty() {
-            spans.push(Span::raw(format!(
-                "  {}{}",
-                s::FILTER_PROMPT,
-                self.filter.value()
-            )));
+        if let Some(prompt) = self.filter.prompt() {
+            spans.push(Span::raw(format!("  {prompt}")));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
         let height = list.height.saturating_sub(3) as usize;

@@ -12,16 +12,15 @@ use crate::domain::structure::Structure;
 use crate::store::T;
 use crate::tui::keymap::{Binding, Key, Move};
 use crate::tui::strings as s;
+use crate::tui::widgets::filter::{Filter, Typed};
 use crate::tui::widgets::{self, Cursor};
 use fiche::Fiche;
 use ratatui::Frame;
-use ratatui::crossterm::event::{Event, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row};
 use std::collections::HashSet;
-use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 
 /// Below this width the list drops the académie column.
 const WIDE: u16 = 100;
@@ -80,8 +79,7 @@ pub struct State {
     entries: Vec<Entry>,
     shown: Vec<usize>,
     cursor: Cursor,
-    filter: Input,
-    typing: bool,
+    filter: Filter,
     /// Only the structures without GP or with an interim GP (R14).
     orphans: bool,
     fiche: Option<Fiche>,
@@ -131,7 +129,7 @@ impl State {
     }
 
     fn apply_filter(&mut self) {
-        let needle = fold(self.filter.value().trim());
+        let needle = self.filter.needle();
         self.shown = (0..self.entries.len())
             .filter(|&i| self.entries[i].folded.contains(&needle))
             .collect();
@@ -154,22 +152,14 @@ impl State {
     }
 
     fn capture_filter(&mut self, key: &KeyEvent, ctx: &Ctx) -> Option<Flow> {
-        match Key::of(key) {
-            Some(Key::Up | Key::Down | Key::PageUp | Key::PageDown) => return None,
-            Some(Key::Enter) => {
-                self.typing = false;
-                return Some(self.act(Action::Open, ctx));
-            }
-            Some(Key::Esc) => {
-                self.typing = false;
-                self.filter.reset();
-            }
-            _ => {
-                self.filter.handle_event(&Event::Key(*key));
+        match self.filter.type_key(key) {
+            Typed::Pass => return None,
+            Typed::Open => return Some(self.act(Action::Open, ctx)),
+            Typed::Changed => {
+                self.cursor = Cursor::default();
+                self.apply_filter();
             }
         }
-        self.cursor = Cursor::default();
-        self.apply_filter();
         Some(Flow::Changed)
     }
 }
@@ -223,7 +213,7 @@ impl Screen for State {
                 Action::Filter,
             ),
         ];
-        if self.orphans || !self.filter.value().is_empty() {
+        if self.orphans || !self.filter.is_empty() {
             table.push(Binding::new(
                 Key::Esc,
                 "toutes les structures",
@@ -255,9 +245,9 @@ impl Screen for State {
                     self.open_fiche(&siret, ctx);
                 }
             }
-            Action::Filter => self.typing = true,
+            Action::Filter => self.filter.start(),
             Action::Back => {
-                if self.filter.value().is_empty() {
+                if self.filter.is_empty() {
                     self.orphans = false;
                 }
                 self.filter.reset();
@@ -269,11 +259,11 @@ impl Screen for State {
     }
 
     fn typing(&self) -> bool {
-        self.typing && self.fiche.is_none()
+        self.filter.typing() && self.fiche.is_none()
     }
 
     fn capture(&mut self, key: &KeyEvent, ctx: &Ctx) -> Option<Flow> {
-        if self.typing && self.fiche.is_none() {
+        if self.filter.typing() && self.fiche.is_none() {
             return self.capture_filter(key, ctx);
         }
         None
@@ -302,7 +292,7 @@ impl Screen for State {
     fn open(&mut self, target: &Target, ctx: &Ctx) {
         match target {
             Target::Structure(siret) => {
-                self.typing = false;
+                self.filter.stop();
                 self.open_fiche(siret, ctx);
             }
             Target::Orphans => {
@@ -347,13 +337,9 @@ impl State {
                 theme.warn(),
             ));
         }
-        if self.typing || !self.filter.value().is_empty() {
-            spans.push(Span::raw(format!(
-                "  {}{}",
-                s::FILTER_PROMPT,
-                self.filter.value()
-            )));
-            if self.typing {
+        if let Some(prompt) = self.filter.prompt() {
+            spans.push(Span::raw(format!("  {prompt}")));
+            if self.filter.typing() {
                 spans.push(Span::styled("▏", theme.key()));
             }
         } else if !self.orphans {

@@ -300,7 +300,7 @@ impl Screen for State {
                     self.open_fiche(&email, ctx);
                 }
             }
-            Action::Filter => self.list.typing = true,
+            Action::Filter => self.list.filter.start(),
             Action::Back => {
                 self.list.widen(ctx);
             }
@@ -344,7 +344,7 @@ impl Screen for State {
                 }
             });
         }
-        if self.list.typing && self.fiche.is_none() {
+        if self.list.filter.typing() && self.fiche.is_none() {
             return match self.list.type_key(key) {
                 Typed::Pass => None,
                 Typed::Changed => Some(Flow::Changed),
@@ -359,7 +359,7 @@ impl Screen for State {
     }
 
     fn typing(&self) -> bool {
-        self.form.is_some() || (self.list.typing && self.fiche.is_none())
+        self.form.is_some() || (self.list.filter.typing() && self.fiche.is_none())
     }
 
     fn discard(&mut self) {
@@ -389,7 +389,7 @@ impl Screen for State {
             Target::User(email) => {
                 self.form = None;
                 self.confirm_delete = false;
-                self.list.typing = false;
+                self.list.filter.stop();
                 self.open_fiche(email, ctx);
             }
             Target::Residual => {

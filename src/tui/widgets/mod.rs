@@ -1,5 +1,6 @@
 //! Small drawing helpers shared by the espaces: a windowed selectable list, centred popups, a text field.
 
+pub mod filter;
 pub mod form;
 
 use super::theme::Theme;

@@ -5,18 +5,17 @@ use crate::domain::ids::fold;
 use crate::domain::user::{User, UserStatus};
 use crate::store::T;
 use crate::tui::espaces::Ctx;
-use crate::tui::keymap::{Key, Move};
+use crate::tui::keymap::Move;
 use crate::tui::strings as s;
 use crate::tui::theme::Theme;
+pub use crate::tui::widgets::filter::{Filter, Typed};
 use crate::tui::widgets::{self, Cursor};
 use ratatui::Frame;
-use ratatui::crossterm::event::{Event, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row};
 use std::collections::HashMap;
-use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 
 /// Below this width the directory drops the population and codique columns.
 const WIDE: u16 = 100;
@@ -68,24 +67,13 @@ impl Entry {
     }
 }
 
-/// What a key typed in the filter did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Typed {
-    Changed,
-    /// ⏎: open the selection.
-    Open,
-    /// A movement key, left to the list.
-    Pass,
-}
-
 #[derive(Debug, Default)]
 pub struct Directory {
     entries: Vec<Entry>,
     /// The entries the filter keeps, by index.
     shown: Vec<usize>,
     cursor: Cursor,
-    filter: Input,
-    pub typing: bool,
+    pub filter: Filter,
     /// Only the users with accès résiduels (R16).
     pub residual: bool,
 }
@@ -126,7 +114,7 @@ impl Directory {
     }
 
     fn apply_filter(&mut self) {
-        let needle = fold(self.filter.value().trim());
+        let needle = self.filter.needle();
         self.shown = (0..self.entries.len())
             .filter(|&i| self.entries[i].folded.contains(&needle))
             .collect();
@@ -140,7 +128,7 @@ impl Directory {
     }
 
     pub fn filtered(&self) -> bool {
-        !self.filter.value().is_empty()
+        !self.filter.is_empty()
     }
 
     /// Échap: drops the filter, or when there is none, the residual view.
@@ -156,7 +144,6 @@ impl Directory {
     /// Only the users with accès résiduels, unfiltered.
     pub fn show_residual(&mut self, ctx: &Ctx) {
         self.residual = true;
-        self.typing = false;
         self.filter.reset();
         self.cursor = Cursor::default();
         self.load(ctx);
@@ -169,23 +156,12 @@ impl Directory {
     /// A key while the filter is typed: ⏎ ends the typing and asks to open the selection, Échap clears the
     /// filter, ↑↓ PgPréc/PgSuiv still move (`Pass`), any other key edits the filter.
     pub fn type_key(&mut self, key: &KeyEvent) -> Typed {
-        match Key::of(key) {
-            Some(Key::Up | Key::Down | Key::PageUp | Key::PageDown) => return Typed::Pass,
-            Some(Key::Enter) => {
-                self.typing = false;
-                return Typed::Open;
-            }
-            Some(Key::Esc) => {
-                self.typing = false;
-                self.filter.reset();
-            }
-            _ => {
-                self.filter.handle_event(&Event::Key(*key));
-            }
+        let typed = self.filter.type_key(key);
+        if typed == Typed::Changed {
+            self.cursor = Cursor::default();
+            self.apply_filter();
         }
-        self.cursor = Cursor::default();
-        self.apply_filter();
-        Typed::Changed
+        typed
     }
 
     /// The filter line and the visible page of the list.
@@ -200,13 +176,9 @@ impl Directory {
                 theme.warn(),
             ));
         }
-        if self.typing || !self.filter.value().is_empty() {
-            spans.push(Span::raw(format!(
-                "  {}{}",
-                s::FILTER_PROMPT,
-                self.filter.value()
-            )));
-            if self.typing {
+        if let Some(prompt) = self.filter.prompt() {
+            spans.push(Span::raw(format!("  {prompt}")));
+            if self.filter.typing() {
                 spans.push(Span::styled("▏", theme.key()));
             }
         } else if !self.residual {
