@@ -4,88 +4,10 @@
 
 mod common;
 
+use common::screen::Screen;
 use common::*;
 use guichet::desk::Desk;
-use guichet::tui::App;
-use guichet::tui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-struct Screen<'a> {
-    app: App<'a>,
-    terminal: Terminal<TestBackend>,
-    keys: usize,
-}
-
-impl<'a> Screen<'a> {
-    fn new(desk: &'a Desk, width: u16, height: u16) -> Screen<'a> {
-        let operator = desk
-            .store()
-            .operator("admin.test")
-            .expect("read")
-            .expect("the admin");
-        let app = App::new(desk, actor(), operator).with_theme(Theme { color: false });
-        let mut screen = Screen {
-            app,
-            terminal: Terminal::new(TestBackend::new(width, height)).expect("terminal"),
-            keys: 0,
-        };
-        screen.draw();
-        screen
-    }
-
-    fn draw(&mut self) {
-        let app = &mut self.app;
-        self.terminal.draw(|f| app.draw(f)).expect("draw");
-    }
-
-    fn press(&mut self, code: KeyCode) -> &mut Self {
-        self.keys += 1;
-        self.app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
-        self.draw();
-        self
-    }
-
-    fn key(&mut self, c: char) -> &mut Self {
-        self.press(KeyCode::Char(c))
-    }
-
-    fn ctrl(&mut self, c: char) -> &mut Self {
-        self.keys += 1;
-        self.app
-            .on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
-        self.draw();
-        self
-    }
-
-    /// Typed text is not counted: the issue counts the keys of the desk, names typed aside.
-    fn typed(&mut self, text: &str) -> &mut Self {
-        for c in text.chars() {
-            self.app
-                .on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-        }
-        self.draw();
-        self
-    }
-
-    fn text(&self) -> String {
-        let buffer = self.terminal.backend().buffer();
-        let width = buffer.area.width as usize;
-        buffer
-            .content()
-            .chunks(width)
-            .map(|row| {
-                row.iter()
-                    .map(|c| c.symbol())
-                    .collect::<String>()
-                    .trim_end()
-                    .to_string()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-}
+use ratatui::crossterm::event::KeyCode;
 
 const TWO_PERSONS: &str = r#"{"cmd":"dossier.receive","ref":"LOT-SEPT/0920131T","kind":"habilitation","channel":"referent","siret":"19920131700013","direction":"DDFIP78","lot":"LOT-SEPT","requester":{"name":"Rémi Laurent","email":"remi.laurent@ac-versailles.fr"},"received_on":"2026-11-02","persons":[{"civilite":"MME","nom":"Lefèvre","prenom":"Anne","email":"anne.lefevre@ac-versailles.fr","role":"gp","fonction":"proviseure"},{"civilite":"M","nom":"Haddad","prenom":"Farid","email":"farid.haddad@ac-versailles.fr","role":"gs","fonction":"adjoint-gestionnaire"}]}"#;
 
@@ -109,21 +31,13 @@ fn a_two_person_habilitation_goes_from_a_qualifier_to_traitee_by_keys() {
     s.press(KeyCode::Enter);
     assert!(s.text().contains("Dossier 2026-00001"), "{}", s.text());
     s.key('v');
-    assert!(
-        s.app.status().unwrap_or("").contains("qualifié"),
-        "{:?}",
-        s.app.status()
-    );
+    assert!(s.status().contains("qualifié"), "{}", s.status());
     s.key('p').ctrl('s');
     s.key('p').ctrl('s');
     s.key('c').key('o');
     s.key('j').key('c').key('o');
     s.key('x');
-    assert!(
-        s.app.status().unwrap_or("").contains("traité"),
-        "{:?}",
-        s.app.status()
-    );
+    assert!(s.status().contains("traité"), "{}", s.status());
     let view = desk.dossier_view("2026-00001").expect("view");
     assert_eq!(view["status"], "traitee");
     assert_eq!(view["persons"][1]["pigp_id"], "farid.haddad-xt");
@@ -144,7 +58,7 @@ fn a_forbidden_action_is_shown_disabled_with_its_rule_and_refused_with_it() {
     s.key('v');
     let before = desk.store().dump_state().expect("dump");
     s.key('c');
-    let status = s.app.status().unwrap_or("").to_string();
+    let status = s.status();
     assert!(
         status.contains("R4"),
         "creation before the pieces shows R4: {status}"
@@ -175,7 +89,7 @@ fn a_qualification_by_the_wrong_direction_shows_r1_with_the_competent_balf() {
     );
     let mut s = Screen::new(&desk, 120, 40);
     s.key('2').press(KeyCode::Enter).key('v');
-    let status = s.app.status().unwrap_or("").to_string();
+    let status = s.status();
     assert!(
         status.contains("R1") && status.contains("ddfip78.demat@dgfip.finances.gouv.fr"),
         "{status}"
@@ -239,12 +153,10 @@ fn a_new_dossier_with_a_refused_field_shows_the_refusal_at_that_field() {
     );
     // Corrected, it is received and opened.
     for _ in 0..3 {
-        s.app
-            .on_key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
+        s.press(KeyCode::Backspace);
     }
     for _ in 0.."contact@ac-versailles.fr".len() {
-        s.app
-            .on_key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
+        s.press(KeyCode::Backspace);
     }
     s.typed("claire.petit@ac-versailles.fr");
     s.ctrl('s');

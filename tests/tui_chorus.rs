@@ -5,13 +5,10 @@
 
 mod common;
 
+use common::screen::Screen;
 use common::*;
-use guichet::desk::{Actor, Desk};
-use guichet::tui::App;
-use guichet::tui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use guichet::desk::Desk;
+use ratatui::crossterm::event::KeyCode;
 
 const ANNE: &str = "anne.lefevre@ac-versailles.fr";
 const FARID: &str = "farid.haddad@ac-versailles.fr";
@@ -53,81 +50,10 @@ fn three_requests() -> (tempfile::TempDir, Desk) {
     (dir, desk)
 }
 
-/// The app and its terminal, with the number of keys pressed since the last `reset`.
-struct Session<'a> {
-    app: App<'a>,
-    terminal: Terminal<TestBackend>,
-    keys: usize,
-}
-
-fn open(desk: &Desk, width: u16, height: u16) -> Session<'_> {
-    let operator = desk
-        .store()
-        .operator("admin.test")
-        .expect("read")
-        .expect("the bootstrap administrator");
-    let app = App::new(desk, Actor::new("admin.test"), operator).with_theme(Theme { color: false });
-    let mut d = Session {
-        app,
-        terminal: Terminal::new(TestBackend::new(width, height)).expect("terminal"),
-        keys: 0,
-    };
-    d.draw();
-    d
-}
-
-impl Session<'_> {
-    fn draw(&mut self) {
-        let app = &mut self.app;
-        self.terminal.draw(|f| app.draw(f)).expect("draw");
-    }
-
-    fn key(&mut self, code: KeyCode, modifiers: KeyModifiers) {
-        self.app.on_key(KeyEvent::new(code, modifiers));
-        self.keys += 1;
-        self.draw();
-    }
-
-    fn press(&mut self, code: KeyCode) {
-        self.key(code, KeyModifiers::NONE);
-    }
-
-    /// Types each character as a key.
-    fn typing(&mut self, text: &str) {
-        for c in text.chars() {
-            self.press(KeyCode::Char(c));
-        }
-    }
-
-    /// Opens an espace and acts as the user found by `filter` in the picker.
-    fn act_as(&mut self, espace: char, filter: &str) {
-        self.typing(&espace.to_string());
-        self.press(KeyCode::Char('c'));
-        self.typing(filter);
-        self.press(KeyCode::Enter);
-        self.keys = 0;
-    }
-
-    fn screen(&self) -> String {
-        let buffer = self.terminal.backend().buffer();
-        let width = buffer.area.width as usize;
-        buffer
-            .content
-            .chunks(width)
-            .map(|row| {
-                row.iter()
-                    .map(|c| c.symbol())
-                    .collect::<String>()
-                    .trim_end()
-                    .to_string()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
-    fn status(&self) -> String {
-        self.app.status().unwrap_or_default().to_string()
-    }
+/// Opens an espace and acts as the user found by `filter` in the picker; the keys are counted from there.
+fn act_as(d: &mut Screen, espace: char, filter: &str) {
+    d.key(espace).key('c').typed(filter).press(KeyCode::Enter);
+    d.keys = 0;
 }
 
 fn attachment(desk: &Desk, email: &str, siret: &str) -> Option<(String, String)> {
@@ -154,9 +80,9 @@ fn status_of(desk: &Desk, email: &str, siret: &str) -> String {
 #[test]
 fn ticking_and_validating_three_pending_rattachements_at_once() {
     let (_dir, desk) = three_requests();
-    let mut d = open(&desk, 120, 40);
-    d.act_as('6', "anne.lef");
-    let screen = d.screen();
+    let mut d = Screen::new(&desk, 120, 40);
+    act_as(&mut d, '6', "anne.lef");
+    let screen = d.text();
     assert!(screen.contains("Connecté en tant que : Anne Lefèvre (anne.lefevre-xt) · gestionnaire principal de Lycée Jean Moulin"), "{screen}");
     assert!(
         screen.contains("Mes actions en attente > Les demandes de rattachements à une structure"),
@@ -168,13 +94,13 @@ fn ticking_and_validating_three_pending_rattachements_at_once() {
             "{screen}"
         );
     }
-    d.press(KeyCode::Char(' '));
-    d.press(KeyCode::Char(' '));
-    d.press(KeyCode::Char(' '));
-    let screen = d.screen();
+    d.key(' ');
+    d.key(' ');
+    d.key(' ');
+    let screen = d.text();
     assert_eq!(screen.matches("[x]").count(), 3, "{screen}");
     assert!(screen.contains("v valider (3)"), "{screen}");
-    d.press(KeyCode::Char('v'));
+    d.key('v');
     assert!(
         d.status()
             .contains("3 demande(s) de rattachement validée(s)"),
@@ -190,10 +116,10 @@ fn ticking_and_validating_three_pending_rattachements_at_once() {
     }
     // The list refreshed: nothing waits any more.
     assert!(
-        d.screen()
+        d.text()
             .contains("Aucune demande de rattachement en attente"),
         "{}",
-        d.screen()
+        d.text()
     );
 }
 
@@ -212,10 +138,10 @@ fn ten_pending_rattachements_are_validated_in_two_keys() {
             EPLE_92,
         );
     }
-    let mut d = open(&desk, 120, 40);
-    d.act_as('6', "anne.lef");
-    d.press(KeyCode::Char('*'));
-    d.press(KeyCode::Char('v'));
+    let mut d = Screen::new(&desk, 120, 40);
+    act_as(&mut d, '6', "anne.lef");
+    d.key('*');
+    d.key('v');
     eprintln!(
         "keys pressed to validate ten pending rattachements: {}",
         d.keys
@@ -235,8 +161,8 @@ fn ten_pending_rattachements_are_validated_in_two_keys() {
 #[test]
 fn a_request_decided_meanwhile_is_reported_with_its_rule_and_the_others_done() {
     let (_dir, desk) = three_requests();
-    let mut d = open(&desk, 120, 40);
-    d.act_as('6', "anne.lef");
+    let mut d = Screen::new(&desk, 120, 40);
+    act_as(&mut d, '6', "anne.lef");
     // Emma withdraws her request while the list is on screen.
     ok(
         &desk,
@@ -244,8 +170,8 @@ fn a_request_decided_meanwhile_is_reported_with_its_rule_and_the_others_done() {
             r#"{{"cmd":"attachment.remove","by":"{EMMA}","user":"{EMMA}","siret":"{EPLE_92}"}}"#
         ),
     );
-    d.press(KeyCode::Char('*'));
-    d.press(KeyCode::Char('v'));
+    d.key('*');
+    d.key('v');
     let status = d.status();
     assert!(
         status.contains("2 demande(s) de rattachement validée(s)"),
@@ -263,11 +189,11 @@ fn a_request_decided_meanwhile_is_reported_with_its_rule_and_the_others_done() {
 #[test]
 fn refusing_the_selected_request_with_a_reason() {
     let (_dir, desk) = three_requests();
-    let mut d = open(&desk, 120, 40);
-    d.act_as('6', "anne.lef");
+    let mut d = Screen::new(&desk, 120, 40);
+    act_as(&mut d, '6', "anne.lef");
     d.press(KeyCode::Down);
-    d.press(KeyCode::Char('r'));
-    d.typing("hors de l'établissement");
+    d.key('r');
+    d.typed("hors de l'établissement");
     d.press(KeyCode::Enter);
     assert!(
         d.status()
@@ -289,17 +215,17 @@ fn transfer(interim: bool) {
             r#"{{"cmd":"attachment.validate","by":"{ANNE}","user":"{DAVID}","siret":"{EPLE_92}"}}"#
         ),
     );
-    let mut d = open(&desk, 120, 40);
-    d.act_as('6', "anne.lef");
-    d.press(KeyCode::Char('s'));
+    let mut d = Screen::new(&desk, 120, 40);
+    act_as(&mut d, '6', "anne.lef");
+    d.key('s');
     assert!(
-        d.screen()
+        d.text()
             .contains("Gérer les structures > Lycée Jean Moulin"),
         "{}",
-        d.screen()
+        d.text()
     );
-    d.press(KeyCode::Char('t'));
-    let screen = d.screen();
+    d.key('t');
+    let screen = d.text();
     assert!(
         screen.contains("le successeur (identifiant PIGP)") && screen.contains("1 ligne(s)"),
         "{screen}"
@@ -307,14 +233,14 @@ fn transfer(interim: bool) {
     assert!(screen.contains("farid.haddad-xt"), "{screen}");
     d.press(KeyCode::Enter);
     assert!(
-        d.screen()
+        d.text()
             .contains("le profil de gestionnaire principal passe à Farid Haddad (farid.haddad-xt)"),
         "{}",
-        d.screen()
+        d.text()
     );
     if interim {
-        d.press(KeyCode::Char(' '));
-        assert!(d.screen().contains("[x] oui"), "{}", d.screen());
+        d.key(' ');
+        assert!(d.text().contains("[x] oui"), "{}", d.text());
     }
     d.press(KeyCode::Enter);
     assert!(
@@ -331,9 +257,9 @@ fn transfer(interim: bool) {
     );
     // Anne is a simple user of the lycée now: she manages nothing any more.
     assert!(
-        d.screen().contains("n'est gestionnaire d'aucune structure"),
+        d.text().contains("n'est gestionnaire d'aucune structure"),
         "{}",
-        d.screen()
+        d.text()
     );
 }
 
@@ -356,15 +282,11 @@ fn a_user_without_pigp_identifier_cannot_be_designated_gs() {
             r#"{{"cmd":"attachment.validate","by":"{ANNE}","user":"{DAVID}","siret":"{EPLE_92}"}}"#
         ),
     );
-    let mut d = open(&desk, 120, 40);
-    d.act_as('6', "anne.lef");
-    d.press(KeyCode::Char('s'));
-    d.press(KeyCode::Char('g'));
-    assert!(
-        d.screen().contains("✗ R9 identifiant PIGP"),
-        "{}",
-        d.screen()
-    );
+    let mut d = Screen::new(&desk, 120, 40);
+    act_as(&mut d, '6', "anne.lef");
+    d.key('s');
+    d.key('g');
+    assert!(d.text().contains("✗ R9 identifiant PIGP"), "{}", d.text());
     let before = desk.store().dump_state().expect("dump");
     d.press(KeyCode::Enter);
     assert!(d.status().contains("R9 identifiant PIGP"), "{}", d.status());
@@ -374,19 +296,19 @@ fn a_user_without_pigp_identifier_cannot_be_designated_gs() {
 #[test]
 fn removing_the_gps_own_rattachement_shows_r14_and_changes_nothing() {
     let (_dir, desk) = three_requests();
-    let mut d = open(&desk, 120, 40);
-    d.act_as('5', "anne.lef");
+    let mut d = Screen::new(&desk, 120, 40);
+    act_as(&mut d, '5', "anne.lef");
     assert!(
-        d.screen()
+        d.text()
             .contains("✗ supprimer rattachement : R14 gestionnaire principal"),
         "{}",
-        d.screen()
+        d.text()
     );
     let before = (
         desk.store().dump_state().expect("dump"),
         desk.store().journal_head().expect("head"),
     );
-    d.press(KeyCode::Char('s'));
+    d.key('s');
     assert!(
         d.status().contains("✗ R14 gestionnaire principal"),
         "{}",
@@ -404,13 +326,13 @@ fn removing_the_gps_own_rattachement_shows_r14_and_changes_nothing() {
 #[test]
 fn a_simple_user_cannot_validate_r11() {
     let (_dir, desk) = three_requests();
-    let mut d = open(&desk, 120, 40);
-    d.act_as('6', "david");
+    let mut d = Screen::new(&desk, 120, 40);
+    act_as(&mut d, '6', "david");
     let before = (
         desk.store().dump_state().expect("dump"),
         desk.store().journal_head().expect("head"),
     );
-    d.press(KeyCode::Char('v'));
+    d.key('v');
     assert!(d.status().contains("✗ R11 rattachement"), "{}", d.status());
     assert_eq!(
         before,
@@ -424,12 +346,12 @@ fn a_simple_user_cannot_validate_r11() {
 #[test]
 fn a_user_asks_a_rattachement_then_removes_his_own_request() {
     let (_dir, desk) = three_requests();
-    let mut d = open(&desk, 120, 40);
-    d.act_as('5', "david");
-    d.press(KeyCode::Char('d'));
+    let mut d = Screen::new(&desk, 120, 40);
+    act_as(&mut d, '5', "david");
+    d.key('d');
     // The structure he already asked for says why (R11); another is found by its UAI.
-    assert!(d.screen().contains("✗ R11 rattachement"), "{}", d.screen());
-    d.typing("0780001c");
+    assert!(d.text().contains("✗ R11 rattachement"), "{}", d.text());
+    d.typed("0780001c");
     d.press(KeyCode::Enter);
     assert!(
         d.status()
@@ -438,13 +360,13 @@ fn a_user_asks_a_rattachement_then_removes_his_own_request() {
         d.status()
     );
     assert_eq!(status_of(&desk, DAVID, EPLE_78), "demande");
-    d.press(KeyCode::Char('s'));
+    d.key('s');
     assert!(
-        d.screen().contains("Supprimer le rattachement à"),
+        d.text().contains("Supprimer le rattachement à"),
         "{}",
-        d.screen()
+        d.text()
     );
-    d.press(KeyCode::Char('o'));
+    d.key('o');
     let removed = [EPLE_78, EPLE_92]
         .iter()
         .filter(|s| status_of(&desk, DAVID, s) == "supprime")
@@ -455,26 +377,26 @@ fn a_user_asks_a_rattachement_then_removes_his_own_request() {
 #[test]
 fn a_self_service_account_becomes_the_user_acted_as() {
     let (_dir, desk) = lycee();
-    let mut d = open(&desk, 120, 40);
-    d.typing("5n");
+    let mut d = Screen::new(&desk, 120, 40);
+    d.key('5').key('n');
     d.press(KeyCode::Tab);
-    d.typing("Petit");
+    d.typed("Petit");
     d.press(KeyCode::Tab);
-    d.typing("Léa");
+    d.typed("Léa");
     d.press(KeyCode::Tab);
-    d.typing("lea.petit@ac-versailles.fr");
-    d.key(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    d.typed("lea.petit@ac-versailles.fr");
+    d.ctrl('s');
     assert!(
         d.status().contains("compte Chorus Pro créé"),
         "{}",
         d.status()
     );
     assert!(
-        d.screen().contains(
+        d.text().contains(
             "Connecté en tant que : Léa Petit (sans identifiant PIGP) · rattaché à aucune structure"
         ),
         "{}",
-        d.screen()
+        d.text()
     );
 }
 
@@ -492,9 +414,9 @@ fn snapshot_world() -> (tempfile::TempDir, Desk) {
 fn snapshots_of_mon_compte() {
     let (_dir, desk) = snapshot_world();
     for (width, height) in [(120, 40), (80, 24)] {
-        let mut d = open(&desk, width, height);
-        d.act_as('5', "anne.lef");
-        insta::assert_snapshot!(format!("mon_compte_{width}x{height}"), d.screen());
+        let mut d = Screen::new(&desk, width, height);
+        act_as(&mut d, '5', "anne.lef");
+        insta::assert_snapshot!(format!("mon_compte_{width}x{height}"), d.text());
     }
 }
 
@@ -502,28 +424,24 @@ fn snapshots_of_mon_compte() {
 fn snapshots_of_the_pending_requests_with_ticks() {
     let (_dir, desk) = snapshot_world();
     for (width, height) in [(120, 40), (80, 24)] {
-        let mut d = open(&desk, width, height);
-        d.act_as('6', "anne.lef");
-        d.press(KeyCode::Char(' '));
-        d.press(KeyCode::Char(' '));
-        insta::assert_snapshot!(format!("activites_demandes_{width}x{height}"), d.screen());
+        let mut d = Screen::new(&desk, width, height);
+        act_as(&mut d, '6', "anne.lef");
+        d.key(' ');
+        d.key(' ');
+        insta::assert_snapshot!(format!("activites_demandes_{width}x{height}"), d.text());
     }
 }
 
 #[test]
 fn only_the_gp_transfers_the_profile_r14() {
     let (_dir, desk) = three_requests();
-    let mut d = open(&desk, 120, 40);
-    d.act_as('6', "farid");
+    let mut d = Screen::new(&desk, 120, 40);
+    act_as(&mut d, '6', "farid");
     // A GS validates requests, but neither transfers the GP profile nor designates GS: the help says why.
-    d.press(KeyCode::Char('s'));
-    assert!(
-        d.screen().contains("· désigner un GS : R11"),
-        "{}",
-        d.screen()
-    );
-    d.press(KeyCode::Char('?'));
-    let help = d.screen();
+    d.key('s');
+    assert!(d.text().contains("· désigner un GS : R11"), "{}", d.text());
+    d.key('?');
+    let help = d.text();
     assert!(
         help.contains("indisponible : R14 gestionnaire principal"),
         "{help}"
@@ -533,7 +451,7 @@ fn only_the_gp_transfers_the_profile_r14() {
         desk.store().dump_state().expect("dump"),
         desk.store().journal_head().expect("head"),
     );
-    d.press(KeyCode::Char('t'));
+    d.key('t');
     assert!(
         d.status().contains("✗ R14 gestionnaire principal"),
         "{}",
@@ -551,8 +469,8 @@ fn only_the_gp_transfers_the_profile_r14() {
             desk.store().journal_head().expect("head")
         )
     );
-    d.press(KeyCode::Char('a'));
-    d.press(KeyCode::Char('v'));
+    d.key('a');
+    d.key('v');
     assert!(
         d.status()
             .contains("1 demande(s) de rattachement validée(s)"),

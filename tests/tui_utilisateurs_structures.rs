@@ -6,15 +6,12 @@
 
 mod common;
 
+use common::screen::Screen;
 use common::*;
-use guichet::desk::{Actor, Desk};
+use guichet::desk::Desk;
 use guichet::domain::dossier::Corbeille;
-use guichet::tui::App;
 use guichet::tui::app::Espace;
-use guichet::tui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 
 const ANNE: &str = "anne.lefevre@ac-versailles.fr";
 const FARID: &str = "farid.haddad@ac-versailles.fr";
@@ -47,77 +44,9 @@ fn world() -> (tempfile::TempDir, Desk) {
     (dir, desk)
 }
 
-struct Session<'a> {
-    app: App<'a>,
-    terminal: Terminal<TestBackend>,
-}
-
-fn open(desk: &Desk, width: u16, height: u16) -> Session<'_> {
-    let operator = desk
-        .store()
-        .operator("admin.test")
-        .expect("read")
-        .expect("the bootstrap administrator");
-    let app = App::new(desk, Actor::new("admin.test"), operator).with_theme(Theme { color: false });
-    let mut s = Session {
-        app,
-        terminal: Terminal::new(TestBackend::new(width, height)).expect("terminal"),
-    };
-    s.draw();
-    s
-}
-
-impl Session<'_> {
-    fn draw(&mut self) {
-        let app = &mut self.app;
-        self.terminal.draw(|f| app.draw(f)).expect("draw");
-    }
-
-    fn key(&mut self, code: KeyCode, modifiers: KeyModifiers) {
-        self.app.on_key(KeyEvent::new(code, modifiers));
-        self.draw();
-    }
-
-    fn press(&mut self, code: KeyCode) {
-        self.key(code, KeyModifiers::NONE);
-    }
-
-    fn typing(&mut self, text: &str) {
-        for c in text.chars() {
-            self.press(KeyCode::Char(c));
-        }
-    }
-
-    /// Espace Utilisateurs, filtered to `who`, his fiche opened.
-    fn fiche(&mut self, who: &str) {
-        self.press(KeyCode::Char('3'));
-        self.press(KeyCode::Char('/'));
-        self.typing(who);
-        self.press(KeyCode::Enter);
-    }
-
-    /// The buffer as text, a line per row; the cell after a double-width symbol (🔒) is skipped.
-    fn screen(&self) -> String {
-        let buffer = self.terminal.backend().buffer();
-        let width = buffer.area.width as usize;
-        buffer
-            .content
-            .chunks(width)
-            .map(|row| {
-                let mut line = String::new();
-                let mut skip = false;
-                for cell in row {
-                    if std::mem::take(&mut skip) {
-                        continue;
-                    }
-                    line.push_str(cell.symbol());
-                    skip = cell.symbol().chars().any(|c| c as u32 >= 0x1F000);
-                }
-                line.trim_end().to_string()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
+/// Espace Utilisateurs, filtered to `who`, his fiche opened.
+fn fiche(s: &mut Screen, who: &str) {
+    s.key('3').key('/').typed(who).press(KeyCode::Enter);
 }
 
 fn status_of(desk: &Desk, email: &str) -> String {
@@ -128,12 +57,12 @@ fn status_of(desk: &Desk, email: &str) -> String {
 }
 
 /// From the Accueil, the alert `n` lines after the corbeilles (0: structures without GP, 2: accès résiduels).
-fn accueil_alert(s: &mut Session, n: usize) {
-    s.press(KeyCode::Char('1'));
-    s.press(KeyCode::Char('g'));
+fn accueil_alert(s: &mut Screen, n: usize) {
+    s.key('1');
+    s.key('g');
     let corbeilles = Corbeille::ALL.iter().filter(|c| c.is_open()).count();
     for _ in 0..corbeilles + n {
-        s.press(KeyCode::Char('j'));
+        s.key('j');
     }
     s.press(KeyCode::Enter);
 }
@@ -141,10 +70,10 @@ fn accueil_alert(s: &mut Session, n: usize) {
 #[test]
 fn utilisateurs_lists_a_habilitated_user() {
     let (_dir, desk) = world();
-    let mut s = open(&desk, 120, 40);
-    s.press(KeyCode::Char('3'));
+    let mut s = Screen::new(&desk, 120, 40);
+    s.key('3');
     assert_eq!(s.app.espace(), Espace::Utilisateurs);
-    let screen = s.screen();
+    let screen = s.text();
     assert!(screen.contains("Lefèvre Anne"), "{screen}");
     assert!(screen.contains("anne.lefevre-xt"), "{screen}");
     assert!(
@@ -156,11 +85,11 @@ fn utilisateurs_lists_a_habilitated_user() {
 #[test]
 fn the_filter_ignores_case_and_accents() {
     let (_dir, desk) = world();
-    let mut s = open(&desk, 120, 40);
-    s.press(KeyCode::Char('3'));
-    s.press(KeyCode::Char('/'));
-    s.typing("lefevre");
-    let screen = s.screen();
+    let mut s = Screen::new(&desk, 120, 40);
+    s.key('3');
+    s.key('/');
+    s.typed("lefevre");
+    let screen = s.text();
     assert!(screen.contains("Lefèvre"), "{screen}");
     assert!(!screen.contains("Haddad"), "{screen}");
     assert!(screen.contains("1 sur 4 utilisateur(s)"), "{screen}");
@@ -169,9 +98,9 @@ fn the_filter_ignores_case_and_accents() {
 #[test]
 fn enter_opens_the_fiche_with_its_derived_fields() {
     let (_dir, desk) = world();
-    let mut s = open(&desk, 120, 40);
-    s.fiche("lefevre");
-    let screen = s.screen();
+    let mut s = Screen::new(&desk, 120, 40);
+    fiche(&mut s, "lefevre");
+    let screen = s.text();
     assert!(
         screen.contains("Fiche utilisateur · Mme Anne Lefèvre"),
         "{screen}"
@@ -186,26 +115,26 @@ fn enter_opens_the_fiche_with_its_derived_fields() {
         screen.contains("gestionnaire principal · actif"),
         "{screen}"
     );
-    s.press(KeyCode::Char('y'));
+    s.key('y');
     assert_eq!(s.app.take_clipboard().as_deref(), Some("anne.lefevre-xt"));
     s.press(KeyCode::Esc);
-    assert!(s.screen().contains("Annuaire ASPASIE"));
+    assert!(s.text().contains("Annuaire ASPASIE"));
 }
 
 #[test]
 fn a_gp_cannot_leave_before_the_transfer() {
     let (_dir, desk) = world();
-    let mut s = open(&desk, 120, 40);
-    s.fiche("lefevre");
+    let mut s = Screen::new(&desk, 120, 40);
+    fiche(&mut s, "lefevre");
     let seq = desk.store().journal_head().expect("journal").0;
-    s.press(KeyCode::Char('d'));
-    let status = s.app.status().unwrap_or_default().to_string();
+    s.key('d');
+    let status = s.status();
     assert!(status.contains("R14"), "{status}");
     assert!(status.contains("transférer le profil"), "{status}");
     assert!(
-        s.screen().contains("✗ R14 gestionnaire principal"),
+        s.text().contains("✗ R14 gestionnaire principal"),
         "{}",
-        s.screen()
+        s.text()
     );
     assert_eq!(status_of(&desk, ANNE), "actif");
     assert_eq!(
@@ -213,34 +142,34 @@ fn a_gp_cannot_leave_before_the_transfer() {
         seq,
         "a preview writes nothing"
     );
-    s.press(KeyCode::Char('?'));
-    assert!(s.screen().contains("indisponible : R14"), "{}", s.screen());
+    s.key('?');
+    assert!(s.text().contains("indisponible : R14"), "{}", s.text());
 }
 
 #[test]
 fn a_reset_registered_from_the_fiche_lands_in_dossiers_and_locks_the_email() {
     let (_dir, desk) = world();
-    let mut s = open(&desk, 120, 40);
-    s.fiche("lefevre");
-    s.press(KeyCode::Char('r'));
+    let mut s = Screen::new(&desk, 120, 40);
+    fiche(&mut s, "lefevre");
+    s.key('r');
     assert!(
-        s.screen()
+        s.text()
             .contains("Demande de réinitialisation du mot de passe"),
         "{}",
-        s.screen()
+        s.text()
     );
-    s.typing("MAIL-MDP-ANNE");
-    s.key(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    s.typed("MAIL-MDP-ANNE");
+    s.ctrl('s');
     assert_eq!(s.app.espace(), Espace::Dossiers);
-    let screen = s.screen();
+    let screen = s.text();
     assert!(screen.contains("Réinitialisation"), "{screen}");
     assert!(screen.contains("MAIL-MDP-ANNE"), "{screen}");
     let dossier = desk.dossier_view("MAIL-MDP-ANNE").expect("the dossier");
     assert_eq!(dossier["channel"], "utilisateur");
     assert_eq!(dossier["requester"]["email"], ANNE);
     let id = dossier["id"].as_str().expect("id").to_string();
-    s.press(KeyCode::Char('3'));
-    let screen = s.screen();
+    s.key('3');
+    let screen = s.text();
     assert!(
         screen.contains(&format!("R18 : réinitialisation en cours (dossier {id})")),
         "{screen}"
@@ -250,36 +179,36 @@ fn a_reset_registered_from_the_fiche_lands_in_dossiers_and_locks_the_email() {
 #[test]
 fn a_leaver_is_deleted_after_confirmation() {
     let (_dir, desk) = world();
-    let mut s = open(&desk, 120, 40);
-    s.fiche("hugo");
-    s.press(KeyCode::Char('x'));
+    let mut s = Screen::new(&desk, 120, 40);
+    fiche(&mut s, "hugo");
+    s.key('x');
     assert!(
-        s.screen()
+        s.text()
             .contains("Supprimer hugo.blanc@ac-versailles.fr d'ASPASIE ?"),
         "{}",
-        s.screen()
+        s.text()
     );
-    s.press(KeyCode::Char('n'));
+    s.key('n');
     assert_eq!(status_of(&desk, HUGO), "sorti");
-    s.press(KeyCode::Char('x'));
-    s.press(KeyCode::Char('o'));
+    s.key('x');
+    s.key('o');
     assert_eq!(status_of(&desk, HUGO), "supprime");
-    let status = s.app.status().unwrap_or_default().to_string();
+    let status = s.status();
     assert!(status.contains("supprimé d'ASPASIE"), "{status}");
     assert!(
-        s.screen().contains("Statut           supprimé"),
+        s.text().contains("Statut           supprimé"),
         "{}",
-        s.screen()
+        s.text()
     );
 }
 
 #[test]
 fn modifying_needs_a_qualified_modification_dossier() {
     let (_dir, desk) = world();
-    let mut s = open(&desk, 120, 40);
-    s.fiche("haddad");
-    s.press(KeyCode::Char('e'));
-    let status = s.app.status().unwrap_or_default().to_string();
+    let mut s = Screen::new(&desk, 120, 40);
+    fiche(&mut s, "haddad");
+    s.key('e');
+    let status = s.status();
     assert!(
         status.contains("aucun dossier de modification qualifié"),
         "{status}"
@@ -293,28 +222,24 @@ fn modifying_needs_a_qualified_modification_dossier() {
 "#
         ),
     );
-    s.press(KeyCode::Char('3'));
-    s.press(KeyCode::Char('e'));
-    assert!(
-        s.screen().contains("Modifier l'utilisateur"),
-        "{}",
-        s.screen()
-    );
+    s.key('3');
+    s.key('e');
+    assert!(s.text().contains("Modifier l'utilisateur"), "{}", s.text());
     for _ in 0..5 {
         s.press(KeyCode::Tab);
     }
-    s.typing("gestionnaire matériel");
-    s.key(KeyCode::Char('s'), KeyModifiers::CONTROL);
-    let status = s.app.status().unwrap_or_default().to_string();
+    s.typed("gestionnaire matériel");
+    s.ctrl('s');
+    let status = s.status();
     assert!(status.contains("modifié (fonction)"), "{status}");
     assert_eq!(
         desk.user_view(FARID).expect("user")["fonction"],
         "gestionnaire matériel"
     );
     assert!(
-        s.screen().contains("Farid Haddad · gestionnaire matériel"),
+        s.text().contains("Farid Haddad · gestionnaire matériel"),
         "{}",
-        s.screen()
+        s.text()
     );
 }
 
@@ -331,10 +256,10 @@ fn the_email_stays_locked_in_the_modification_form_while_a_reset_is_open() {
 "#
         ),
     );
-    let mut s = open(&desk, 120, 40);
-    s.fiche("lefevre");
-    s.press(KeyCode::Char('e'));
-    let screen = s.screen();
+    let mut s = Screen::new(&desk, 120, 40);
+    fiche(&mut s, "lefevre");
+    s.key('e');
+    let screen = s.text();
     let email = screen
         .lines()
         .find(|l| l.contains("Courriel"))
@@ -348,8 +273,8 @@ fn the_email_stays_locked_in_the_modification_form_while_a_reset_is_open() {
     for _ in 0..4 {
         s.press(KeyCode::Tab);
     }
-    s.typing(" principale");
-    s.key(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    s.typed(" principale");
+    s.ctrl('s');
     let user = desk.user_view(ANNE).expect("user");
     assert_eq!(user["fonction"], "adjointe-gestionnaire principale");
     assert_eq!(user["email"], ANNE);
@@ -358,30 +283,30 @@ fn the_email_stays_locked_in_the_modification_form_while_a_reset_is_open() {
 #[test]
 fn escape_asks_before_dropping_a_typed_form() {
     let (_dir, desk) = world();
-    let mut s = open(&desk, 120, 40);
-    s.fiche("lefevre");
-    s.press(KeyCode::Char('r'));
-    s.typing("MAIL");
+    let mut s = Screen::new(&desk, 120, 40);
+    fiche(&mut s, "lefevre");
+    s.key('r');
+    s.typed("MAIL");
     s.press(KeyCode::Esc);
     assert!(
-        s.screen().contains("Abandonner la saisie en cours ?"),
+        s.text().contains("Abandonner la saisie en cours ?"),
         "{}",
-        s.screen()
+        s.text()
     );
-    s.press(KeyCode::Char('n'));
-    assert!(s.screen().contains("MAIL"), "{}", s.screen());
+    s.key('n');
+    assert!(s.text().contains("MAIL"), "{}", s.text());
     s.press(KeyCode::Esc);
-    s.press(KeyCode::Char('o'));
-    assert!(s.screen().contains("Fiche utilisateur"), "{}", s.screen());
+    s.key('o');
+    assert!(s.text().contains("Fiche utilisateur"), "{}", s.text());
 }
 
 #[test]
 fn structures_show_the_lycee_with_its_gp() {
     let (_dir, desk) = world();
-    let mut s = open(&desk, 120, 40);
-    s.press(KeyCode::Char('4'));
+    let mut s = Screen::new(&desk, 120, 40);
+    s.key('4');
     assert_eq!(s.app.espace(), Espace::Structures);
-    let screen = s.screen();
+    let screen = s.text();
     let lycee = screen
         .lines()
         .find(|l| l.contains("Lycée Jean Moulin"))
@@ -400,36 +325,36 @@ fn structures_show_the_lycee_with_its_gp() {
 #[test]
 fn the_structure_screen_opens_its_users() {
     let (_dir, desk) = world();
-    let mut s = open(&desk, 120, 40);
-    s.press(KeyCode::Char('4'));
-    s.press(KeyCode::Char('/'));
-    s.typing("moulin");
+    let mut s = Screen::new(&desk, 120, 40);
+    s.key('4');
+    s.key('/');
+    s.typed("moulin");
     s.press(KeyCode::Enter);
-    let screen = s.screen();
+    let screen = s.text();
     assert!(screen.contains("Structure · Lycée Jean Moulin"), "{screen}");
     assert!(
         screen.contains("Demandes de rattachement en attente (1)"),
         "{screen}"
     );
     assert!(screen.contains(DAVID), "{screen}");
-    s.press(KeyCode::Char('y'));
+    s.key('y');
     assert_eq!(s.app.take_clipboard().as_deref(), Some(EPLE_92));
     s.press(KeyCode::Enter);
     assert_eq!(s.app.espace(), Espace::Utilisateurs);
     assert!(
-        s.screen().contains("Fiche utilisateur · Mme Anne Lefèvre"),
+        s.text().contains("Fiche utilisateur · Mme Anne Lefèvre"),
         "{}",
-        s.screen()
+        s.text()
     );
 }
 
 #[test]
 fn the_orphans_view_lists_the_college_without_gp() {
     let (_dir, desk) = world();
-    let mut s = open(&desk, 120, 40);
+    let mut s = Screen::new(&desk, 120, 40);
     accueil_alert(&mut s, 0);
     assert_eq!(s.app.espace(), Espace::Structures);
-    let screen = s.screen();
+    let screen = s.text();
     assert!(
         screen.contains("Structures sans GP ou à GP intérimaire (R14)"),
         "{screen}"
@@ -437,16 +362,16 @@ fn the_orphans_view_lists_the_college_without_gp() {
     assert!(screen.contains("Collège des Sablons"), "{screen}");
     assert!(!screen.contains("Lycée Jean Moulin"), "{screen}");
     s.press(KeyCode::Esc);
-    assert!(s.screen().contains("Lycée Jean Moulin"), "{}", s.screen());
+    assert!(s.text().contains("Lycée Jean Moulin"), "{}", s.text());
 }
 
 #[test]
 fn the_residual_view_lists_the_leaver_still_attached() {
     let (_dir, desk) = world();
-    let mut s = open(&desk, 120, 40);
+    let mut s = Screen::new(&desk, 120, 40);
     accueil_alert(&mut s, 2);
     assert_eq!(s.app.espace(), Espace::Utilisateurs);
-    let screen = s.screen();
+    let screen = s.text();
     assert!(
         screen.contains("Accès résiduels (R16) · 1 utilisateur(s)"),
         "{screen}"
@@ -460,36 +385,36 @@ fn the_residual_view_lists_the_leaver_still_attached() {
 fn any_size_draws_without_panic() {
     let (_dir, desk) = world();
     for (w, h) in [(60, 16), (61, 17), (200, 60), (20, 5)] {
-        let mut s = open(&desk, w, h);
-        s.fiche("lefevre");
-        s.press(KeyCode::Char('r'));
+        let mut s = Screen::new(&desk, w, h);
+        fiche(&mut s, "lefevre");
+        s.key('r');
         s.press(KeyCode::Esc);
         for _ in 0..30 {
-            s.press(KeyCode::Char('j'));
+            s.key('j');
         }
         s.press(KeyCode::PageDown);
-        s.press(KeyCode::Char('G'));
-        s.press(KeyCode::Char('4'));
+        s.key('G');
+        s.key('4');
         s.press(KeyCode::Enter);
         s.press(KeyCode::PageDown);
-        s.press(KeyCode::Char('g'));
+        s.key('g');
     }
 }
 
 fn snapshots(width: u16, height: u16) {
     let (_dir, desk) = world();
-    let mut s = open(&desk, width, height);
+    let mut s = Screen::new(&desk, width, height);
     let size = format!("{width}x{height}");
-    s.press(KeyCode::Char('3'));
-    insta::assert_snapshot!(format!("utilisateurs_{size}"), s.screen());
-    s.fiche("lefevre");
-    insta::assert_snapshot!(format!("fiche_utilisateur_{size}"), s.screen());
-    s.press(KeyCode::Char('4'));
-    insta::assert_snapshot!(format!("structures_{size}"), s.screen());
-    s.press(KeyCode::Char('/'));
-    s.typing("moulin");
+    s.key('3');
+    insta::assert_snapshot!(format!("utilisateurs_{size}"), s.text());
+    fiche(&mut s, "lefevre");
+    insta::assert_snapshot!(format!("fiche_utilisateur_{size}"), s.text());
+    s.key('4');
+    insta::assert_snapshot!(format!("structures_{size}"), s.text());
+    s.key('/');
+    s.typed("moulin");
     s.press(KeyCode::Enter);
-    insta::assert_snapshot!(format!("structure_{size}"), s.screen());
+    insta::assert_snapshot!(format!("structure_{size}"), s.text());
 }
 
 #[test]
