@@ -233,3 +233,43 @@ fn snapshots_of_the_espaces() {
     snapshot(&desk, "journal", &[KeyCode::Char('7')]);
     snapshot(&desk, "referentiels", &[KeyCode::Char('8')]);
 }
+
+#[test]
+fn the_dossiers_list_filters_as_you_type_and_a_lists_the_actions() {
+    let (_dir, desk) = world();
+    ok(
+        &desk,
+        &eple_dossier(
+            "MAIL-AUTRE",
+            "DDFIP78",
+            EPLE_78,
+            "hugo.blanc@ac-versailles.fr",
+        ),
+    );
+    let mut s = Screen::new(&desk, 120, 40);
+    s.key('2');
+    assert!(
+        s.text().contains("À qualifier · 2 dossier(s)"),
+        "{}",
+        s.text()
+    );
+    s.key('/').typed("sablons");
+    assert!(
+        s.text().contains("À qualifier · 1 dossier(s)"),
+        "{}",
+        s.text()
+    );
+    assert!(s.text().contains("Collège des Sablons"), "{}", s.text());
+    assert!(!s.text().contains("Lycée Jean Moulin"));
+    s.press(KeyCode::Enter);
+    assert!(
+        s.text().contains("Dossier 2026-00002"),
+        "⏎ opens the one found:\n{}",
+        s.text()
+    );
+    // `a`: the actions of the selection, without the espaces.
+    s.key('a');
+    let actions = s.text();
+    assert!(actions.contains("Qualifier le dossier"), "{actions}");
+    assert!(!actions.contains("Aller à l'espace"), "{actions}");
+}

@@ -27,6 +27,7 @@ enum Global {
     Previous,
     Help,
     Palette,
+    Actions,
     Copy,
     Quit,
 }
@@ -38,8 +39,11 @@ enum Pending {
     Goto(EspaceId),
 }
 
+/// One line of the help: the key, what it does, and why it is not available now (if it is not).
+type HelpLine = (String, String, Option<String>);
+
 enum Overlay {
-    Help(Vec<(String, String, Option<String>)>),
+    Help(Vec<HelpLine>),
     Palette {
         input: Input,
         entries: Vec<(String, Key)>,
@@ -144,6 +148,13 @@ fn global_bindings(can_leave: bool) -> Vec<Binding<Global>> {
             Global::Palette,
         )
         .keys(&[Key::Char(':'), Key::Ctrl('p')], ":"),
+        Binding::new(
+            Key::Char('a'),
+            s::HINT_ACTIONS,
+            s::HELP_ACTIONS,
+            Global::Actions,
+        )
+        .help_only(),
         Binding::new(Key::Char('y'), s::HINT_COPY, s::HELP_COPY, Global::Copy).help_only(),
     ];
     if can_leave {
@@ -306,8 +317,8 @@ impl<'a> App<'a> {
                 }
             }
             Global::Help => self.overlay = Some(Overlay::Help(self.help_lines())),
-            Global::Palette => {
-                let entries = self.palette_entries();
+            Global::Palette | Global::Actions => {
+                let entries = self.palette_entries(action == Global::Palette);
                 self.overlay = Some(Overlay::Palette {
                     input: Input::default(),
                     entries,
@@ -409,23 +420,31 @@ impl<'a> App<'a> {
         self.on_key(event)
     }
 
-    fn help_lines(&mut self) -> Vec<(String, String, Option<String>)> {
-        let mut lines: Vec<(String, String, Option<String>)> = with_screen!(self, screen, ctx, {
-            screen
-                .bindings(&ctx)
-                .iter()
-                .map(|b| (b.label(), b.help.to_string(), b.disabled.clone()))
-                .collect()
+    fn help_lines(&mut self) -> Vec<HelpLine> {
+        let (mut lines, taken): (Vec<HelpLine>, Vec<Key>) = with_screen!(self, screen, ctx, {
+            let table = screen.bindings(&ctx);
+            (
+                table
+                    .iter()
+                    .map(|b| (b.label(), b.help.to_string(), b.disabled.clone()))
+                    .collect(),
+                table.iter().flat_map(|b| b.keys.clone()).collect(),
+            )
         });
         lines.push(("↑↓ j k".to_string(), s::HELP_MOVE.to_string(), None));
         let editing = self.editing();
-        for b in global_bindings(!editing) {
+        // A global key the screen uses for itself means the screen's action here: not listed twice.
+        for b in global_bindings(!editing)
+            .iter()
+            .filter(|b| !b.keys.iter().any(|k| taken.contains(k)))
+        {
             lines.push((b.label(), b.help.to_string(), None));
         }
         lines
     }
 
-    fn palette_entries(&mut self) -> Vec<(String, Key)> {
+    /// The palette's lines: the screen's offered actions, and with `espaces` the way to each espace.
+    fn palette_entries(&mut self, espaces: bool) -> Vec<(String, Key)> {
         let mut entries: Vec<(String, Key)> = with_screen!(self, screen, ctx, {
             screen
                 .bindings(&ctx)
@@ -438,7 +457,7 @@ impl<'a> App<'a> {
                 })
                 .collect()
         });
-        for (i, espace) in EspaceId::ALL.iter().enumerate() {
+        for (i, espace) in EspaceId::ALL.iter().enumerate().filter(|_| espaces) {
             entries.push((
                 format!("Aller à l'espace {} ({})", espace.label(), i + 1),
                 Key::Char((b'1' + i as u8) as char),

@@ -43,6 +43,8 @@ pub const HELP_HELP: &str = "Cette aide : les touches de l'écran, actives ou no
 pub const HINT_PALETTE: &str = "commandes";
 pub const HELP_PALETTE: &str =
     "La palette de commandes : tapez pour chercher une action, ⏎ pour la lancer";
+pub const HINT_ACTIONS: &str = "actions";
+pub const HELP_ACTIONS: &str = "Les actions possibles sur la sélection, à choisir dans une liste (comme la palette, sans les espaces)";
 pub const HINT_QUIT: &str = "quitter";
 pub const HELP_QUIT: &str = "Quitter guichet (jamais depuis un formulaire en cours de saisie)";
 pub const HINT_COPY: &str = "copier";

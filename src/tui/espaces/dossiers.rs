@@ -11,6 +11,7 @@ use crate::domain::dossier::Corbeille;
 use crate::tui::keymap::{Binding, Key, Move};
 use crate::tui::strings as s;
 use crate::tui::widgets::Cursor;
+use crate::tui::widgets::filter::{Filter, Typed};
 use crate::tui::widgets::form::{Form, FormEvent};
 use forms::FormKind;
 use ratatui::Frame;
@@ -29,7 +30,12 @@ struct Line_ {
     about: String,
     received: chrono::NaiveDate,
     assignee: String,
+    /// What the filter searches: number, reference, structure or user, requester, lot.
+    searched: String,
 }
+
+/// A filter reads at most this many dossiers of the corbeille, oldest first.
+const FILTER_SCAN: usize = 5_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
@@ -38,6 +44,7 @@ pub enum Action {
     New,
     NextCorbeille,
     PreviousCorbeille,
+    Filter,
     Qualify,
     Document,
     Confirm,
@@ -71,6 +78,7 @@ pub struct State {
     availability: HashMap<Action, Option<String>>,
     form: Option<(FormKind, Form)>,
     confirm_discard: bool,
+    filter: Filter,
 }
 
 impl Default for State {
@@ -87,6 +95,7 @@ impl Default for State {
             availability: HashMap::new(),
             form: None,
             confirm_discard: false,
+            filter: Filter::default(),
         }
     }
 }
@@ -116,27 +125,52 @@ impl State {
             .map(|(_, n)| *n as usize)
             .unwrap_or(0);
         let height = ctx.rows.max(1);
-        self.cursor.settle(self.total, height);
-        let page = store
-            .corbeille_page(&direction, self.corbeille, self.cursor.offset, height)
-            .unwrap_or_default();
-        self.lines = page
-            .into_iter()
-            .filter_map(|entry| {
-                let d = store.dossier(entry.id).ok().flatten()?;
-                let about = match d.siret.and_then(|s| store.structure(s).ok().flatten()) {
-                    Some(structure) => structure.name,
-                    None => d.user.as_ref().map(|e| e.to_string()).unwrap_or_default(),
-                };
-                Some(Line_ {
-                    id: d.id.to_string(),
-                    kind: d.kind.label().to_string(),
-                    about,
-                    received: d.received_on,
-                    assignee: d.assignee.clone().unwrap_or_default(),
-                })
+        let line = |entry: crate::store::CorbeilleEntry| {
+            let d = store.dossier(entry.id).ok().flatten()?;
+            let about = match d.siret.and_then(|s| store.structure(s).ok().flatten()) {
+                Some(structure) => structure.name,
+                None => d.user.as_ref().map(|e| e.to_string()).unwrap_or_default(),
+            };
+            let searched = format!(
+                "{} {} {about} {} {} {}",
+                d.id,
+                d.reference,
+                d.requester.name,
+                d.requester.email,
+                d.lot.as_deref().unwrap_or("")
+            );
+            Some(Line_ {
+                id: d.id.to_string(),
+                kind: d.kind.label().to_string(),
+                about,
+                received: d.received_on,
+                assignee: d.assignee.clone().unwrap_or_default(),
+                searched,
             })
-            .collect();
+        };
+        if self.filter.is_empty() {
+            // A page of the index: the lines shown, not the corbeille.
+            self.cursor.settle(self.total, height);
+            let page = store
+                .corbeille_page(&direction, self.corbeille, self.cursor.offset, height)
+                .unwrap_or_default();
+            self.lines = page.into_iter().filter_map(line).collect();
+        } else {
+            let matching: Vec<Line_> = store
+                .corbeille_page(&direction, self.corbeille, 0, FILTER_SCAN)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(line)
+                .filter(|l| self.filter.matches(&l.searched))
+                .collect();
+            self.total = matching.len();
+            self.cursor.settle(self.total, height);
+            self.lines = matching
+                .into_iter()
+                .skip(self.cursor.offset)
+                .take(height)
+                .collect();
+        }
     }
 
     fn selected_line(&self) -> Option<&Line_> {
@@ -335,6 +369,12 @@ impl Screen for State {
                     "Enregistrer un nouveau dossier reçu",
                     Action::New,
                 ),
+                Binding::new(
+                    Key::Char('/'),
+                    s::HINT_FILTER,
+                    s::HELP_FILTER,
+                    Action::Filter,
+                ),
             ],
             View::Dossier(_) => {
                 let entry = |key, hint: &'static str, help, action| {
@@ -421,6 +461,10 @@ impl Screen for State {
                 self.load_page(ctx);
                 Flow::Changed
             }
+            (View::Corbeilles, Action::Filter) => {
+                self.filter.start();
+                Flow::Changed
+            }
             (_, Action::New) => self.open_form(FormKind::NewDossier, ctx),
             (View::Dossier(_), Action::Back) => {
                 self.view = View::Corbeilles;
@@ -482,6 +526,17 @@ impl Screen for State {
                 }
             });
         }
+        if matches!(self.view, View::Corbeilles) && self.filter.typing() {
+            return match self.filter.type_key(key) {
+                Typed::Pass => None,
+                Typed::Open => Some(self.act(Action::Open, ctx)),
+                Typed::Changed => {
+                    self.cursor = Cursor::default();
+                    self.load_page(ctx);
+                    Some(Flow::Changed)
+                }
+            };
+        }
         if matches!(self.view, View::Corbeilles) {
             return match key.code {
                 KeyCode::Right => Some(self.act(Action::NextCorbeille, ctx)),
@@ -493,7 +548,7 @@ impl Screen for State {
     }
 
     fn typing(&self) -> bool {
-        self.form.is_some()
+        self.form.is_some() || (matches!(self.view, View::Corbeilles) && self.filter.typing())
     }
 
     fn editing(&self) -> bool {

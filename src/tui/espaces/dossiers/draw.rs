@@ -15,7 +15,7 @@ impl State {
     pub(super) fn draw_corbeilles(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         let theme = ctx.theme;
         let [left, right] =
-            Layout::horizontal([Constraint::Length(34), Constraint::Min(30)]).areas(area);
+            Layout::horizontal([Constraint::Length(31), Constraint::Min(30)]).areas(area);
         let lines: Vec<Line> = self
             .counts
             .iter()
@@ -25,7 +25,7 @@ impl State {
                 } else {
                     theme.base()
                 };
-                Line::styled(format!(" {:<26}{n:>5}", c.label()), style)
+                Line::styled(format!(" {:<24}{n:>4}", c.label()), style)
             })
             .collect();
         frame.render_widget(
@@ -54,7 +54,16 @@ impl State {
                 .style(style)
             })
             .collect();
-        let title = format!(" {} · {} dossier(s) ", self.corbeille.label(), self.total);
+        let filter = self
+            .filter
+            .prompt()
+            .map(|p| format!("· {p} "))
+            .unwrap_or_default();
+        let title = format!(
+            " {} · {} dossier(s) {filter}",
+            self.corbeille.label(),
+            self.total
+        );
         widgets::table(
             frame,
             right,
@@ -70,11 +79,11 @@ impl State {
             rows,
             &[
                 Constraint::Length(11),
-                Constraint::Length(17),
-                Constraint::Min(18),
+                Constraint::Length(16),
+                Constraint::Min(20),
                 Constraint::Length(10),
+                Constraint::Length(8),
                 Constraint::Length(11),
-                Constraint::Length(12),
             ],
             Some(self.cursor.selected.saturating_sub(self.cursor.offset)),
             &theme,
