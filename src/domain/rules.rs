@@ -57,8 +57,9 @@ pub fn check_channel(kind: Kind, channel: Channel, structure: &Structure) -> Res
 }
 
 /// R1: the departments whose direction is competent for a structure. An EPLE is handled by the direction of the
-/// seat of its académie (§1.2.1); another structure by the direction where it is located, or, when it has a seat
-/// in another department, by that of the seat, where requests "peuvent être centralisées" (§1.1.1).
+/// seat of its académie (§1.2.1); a structure with a comptable public by the direction where it is located, or,
+/// when it has a seat in another department, by that of the seat, where requests "peuvent être centralisées"
+/// (§1.1.1); one without comptable public only where it is located, for the face-à-face (§1.3).
 pub fn competent_departements(structure: &Structure) -> Vec<String> {
     if structure.category == Category::Eple {
         return match reference::academie_of(&structure.departement) {
@@ -67,7 +68,8 @@ pub fn competent_departements(structure: &Structure) -> Vec<String> {
         };
     }
     let mut departements = vec![structure.departement.clone()];
-    if let Some(seat) = &structure.siege_departement
+    if structure.has_comptable
+        && let Some(seat) = &structure.siege_departement
         && seat != &structure.departement
     {
         departements.push(seat.clone());

@@ -264,6 +264,8 @@ fn r1_competent_departements() {
                structure: with_seat(structure(Epn, "92"), "13"), departements: &["92", "13"] },
         Case { situation: "an EPN whose seat is where it is located is not listed twice",
                structure: with_seat(structure(Epn, "13"), "13"), departements: &["13"] },
+        Case { situation: "a CCI, without comptable public, signs face à face where it is located, not at its seat (§1.3)",
+               structure: with_seat(structure(Cci, "92"), "13"), departements: &["92"] },
     ];
     for case in cases {
         assert_eq!(
