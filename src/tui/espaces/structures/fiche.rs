@@ -270,27 +270,9 @@ fn sections(v: &Value, ctx: &Ctx) -> Vec<(Line<'static>, Option<Link>)> {
         .iter()
         .rev()
         .filter_map(|id| store.find_dossier(id.as_str()?).ok().flatten())
-        .map(|d| {
-            let age = s::age((ctx.today - d.received_on).num_days());
-            let line = format!(
-                "{}  {:<16} {} {age:<11} {}",
-                d.id,
-                d.kind.label(),
-                s::date(d.received_on),
-                d.status.label()
-            );
-            (
-                Line::raw(line),
-                Some((EspaceId::Dossiers, Target::Dossier(d.id.to_string()))),
-            )
-        })
+        .map(|d| sheet::dossier_line(&d, ctx.today, ""))
         .collect();
-    let heading = sheet::heading(
-        "Dossiers",
-        dossiers.len(),
-        "numéro · nature · reçu le · âge · état",
-        &theme,
-    );
+    let heading = sheet::heading("Dossiers", dossiers.len(), sheet::DOSSIER_COLUMNS, &theme);
     section(&mut out, heading, dossiers);
     out
 }

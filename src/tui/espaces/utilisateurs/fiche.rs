@@ -306,27 +306,9 @@ fn sections(f: &Fiche, dossiers: &[Dossier], ctx: &Ctx) -> Vec<(Line<'static>, O
     about.extend(dossiers.iter().rev().cloned().map(|d| (d, "")));
     let about: Vec<_> = about
         .iter()
-        .map(|(d, why)| {
-            let age = s::age((ctx.today - d.received_on).num_days());
-            let line = format!(
-                "{}  {:<16} {} {age:<11} {}{why}",
-                d.id,
-                d.kind.label(),
-                s::date(d.received_on),
-                d.status.label()
-            );
-            (
-                Line::raw(line),
-                Some((EspaceId::Dossiers, Target::Dossier(d.id.to_string()))),
-            )
-        })
+        .map(|(d, why)| sheet::dossier_line(d, ctx.today, why))
         .collect();
-    let heading = sheet::heading(
-        "Dossiers",
-        about.len(),
-        "numéro · nature · reçu le · âge · état",
-        &theme,
-    );
+    let heading = sheet::heading("Dossiers", about.len(), sheet::DOSSIER_COLUMNS, &theme);
     section(&mut out, heading, about);
 
     for (key, title) in [

@@ -4,9 +4,12 @@
 //! sections; on a short one it scrolls with them. Used by the fiche utilisateur and the structure screen; it reads
 //! nothing itself.
 
+use crate::domain::dossier::Dossier;
 use crate::tui::espaces::{EspaceId, Target};
 use crate::tui::keymap::Move;
+use crate::tui::strings as s;
 use crate::tui::theme::Theme;
+use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -37,6 +40,25 @@ pub fn heading(title: &str, count: usize, columns: &str, theme: &Theme) -> Line<
         Span::styled(format!("{title} ({count})"), theme.title()),
         Span::styled(format!("  {columns}"), theme.muted()),
     ])
+}
+
+/// The columns of a dossier line, for its section's heading.
+pub const DOSSIER_COLUMNS: &str = "numéro · nature · reçu le · âge · état";
+
+/// A dossier as the fiches list it, leading to it in the Dossiers espace; `why` adds a word after its state.
+pub fn dossier_line(d: &Dossier, today: NaiveDate, why: &str) -> (Line<'static>, Option<Link>) {
+    let age = s::age((today - d.received_on).num_days());
+    let line = format!(
+        "{}  {:<16} {} {age:<11} {}{why}",
+        d.id,
+        d.kind.label(),
+        s::date(d.received_on),
+        d.status.label()
+    );
+    (
+        Line::raw(line),
+        Some((EspaceId::Dossiers, Target::Dossier(d.id.to_string()))),
+    )
 }
 
 /// The line of an empty section.
