@@ -12,7 +12,7 @@ use crate::tui::keymap::{Binding, Key, Move};
 use crate::tui::strings as s;
 use crate::tui::widgets::Cursor;
 use crate::tui::widgets::filter::{Filter, Typed};
-use crate::tui::widgets::form::{Form, FormEvent};
+use crate::tui::widgets::form::{self, Form, FormEvent};
 use forms::FormKind;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
@@ -489,22 +489,11 @@ impl Screen for State {
 
     fn capture(&mut self, key: &KeyEvent, ctx: &Ctx) -> Option<Flow> {
         use ratatui::crossterm::event::KeyCode;
-        if self.confirm_discard {
-            match key.code {
-                KeyCode::Char('o') | KeyCode::Char('O') | KeyCode::Enter => {
-                    self.form = None;
-                    self.confirm_discard = false;
-                }
-                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
-                    self.confirm_discard = false
-                }
-                _ => {}
-            }
-            return Some(Flow::Changed);
-        }
-        if let Some((_, form)) = &mut self.form {
+        if self.confirm_discard || self.form.is_some() {
             // The form's own keys (Ctrl-N/Ctrl-D for persons) go to the keymap.
-            if matches!(Key::of(key), Some(Key::Ctrl('n') | Key::Ctrl('d'))) {
+            if !self.confirm_discard
+                && matches!(Key::of(key), Some(Key::Ctrl('n') | Key::Ctrl('d')))
+            {
                 let action = if Key::of(key) == Some(Key::Ctrl('n')) {
                     Action::New
                 } else {
@@ -512,19 +501,13 @@ impl Screen for State {
                 };
                 return Some(self.act(action, ctx));
             }
-            return Some(match form.handle(key) {
-                FormEvent::Changed => Flow::Changed,
-                FormEvent::Ignored => Flow::Nothing,
-                FormEvent::Submit => self.submit(ctx),
-                FormEvent::Cancel => {
-                    if form.dirty {
-                        self.confirm_discard = true;
-                    } else {
-                        self.form = None;
-                    }
-                    Flow::Changed
-                }
-            });
+            return Some(
+                match form::on_key(&mut self.form, &mut self.confirm_discard, key) {
+                    FormEvent::Changed => Flow::Changed,
+                    FormEvent::Submit => self.submit(ctx),
+                    FormEvent::Ignored | FormEvent::Cancel => Flow::Nothing,
+                },
+            );
         }
         if matches!(self.view, View::Corbeilles) && self.filter.typing() {
             return match self.filter.type_key(key) {

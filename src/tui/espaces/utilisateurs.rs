@@ -15,7 +15,7 @@ use super::{Ctx, EspaceId, Flow, Screen, Target};
 use crate::tui::keymap::{Binding, Key, Move};
 use crate::tui::strings as s;
 use crate::tui::widgets;
-use crate::tui::widgets::form::{Form, FormEvent};
+use crate::tui::widgets::form::{self, Form, FormEvent};
 use directory::{Directory, Entry, Typed};
 use fiche::Fiche;
 use forms::FormKind;
@@ -321,28 +321,14 @@ impl Screen for State {
                 _ => Flow::Nothing,
             });
         }
-        if self.confirm_discard {
-            match key.code {
-                KeyCode::Char('o' | 'O') | KeyCode::Enter => self.discard(),
-                KeyCode::Char('n' | 'N') | KeyCode::Esc => self.confirm_discard = false,
-                _ => return Some(Flow::Nothing),
-            }
-            return Some(Flow::Changed);
-        }
-        if let Some((_, form)) = &mut self.form {
-            return Some(match form.handle(key) {
-                FormEvent::Changed => Flow::Changed,
-                FormEvent::Ignored => Flow::Nothing,
-                FormEvent::Submit => self.submit(ctx),
-                FormEvent::Cancel => {
-                    if form.dirty {
-                        self.confirm_discard = true;
-                    } else {
-                        self.form = None;
-                    }
-                    Flow::Changed
-                }
-            });
+        if self.confirm_discard || self.form.is_some() {
+            return Some(
+                match form::on_key(&mut self.form, &mut self.confirm_discard, key) {
+                    FormEvent::Changed => Flow::Changed,
+                    FormEvent::Submit => self.submit(ctx),
+                    FormEvent::Ignored | FormEvent::Cancel => Flow::Nothing,
+                },
+            );
         }
         if self.list.filter.typing() && self.fiche.is_none() {
             return match self.list.type_key(key) {

@@ -342,6 +342,39 @@ impl Form {
     }
 }
 
+/// The keys of an open form, the question before dropping typed data included — the one place that keeps Échap
+/// from losing a saisie: on a form with typed data Échap asks (`asking`), then `o` or ⏎ drops it, `n` or Échap
+/// keeps it; on a clean form Échap closes it. Ctrl-S comes back as `Submit` for the caller; `Cancel` never does.
+/// Does nothing (`Ignored`) when no form is open and no question asked.
+pub fn on_key<K>(slot: &mut Option<(K, Form)>, asking: &mut bool, key: &KeyEvent) -> FormEvent {
+    use ratatui::crossterm::event::KeyCode;
+    if *asking {
+        match key.code {
+            KeyCode::Char('o' | 'O') | KeyCode::Enter => {
+                *slot = None;
+                *asking = false;
+            }
+            KeyCode::Char('n' | 'N') | KeyCode::Esc => *asking = false,
+            _ => return FormEvent::Ignored,
+        }
+        return FormEvent::Changed;
+    }
+    let Some((_, form)) = slot else {
+        return FormEvent::Ignored;
+    };
+    match form.handle(key) {
+        FormEvent::Cancel => {
+            if form.dirty {
+                *asking = true;
+            } else {
+                *slot = None;
+            }
+            FormEvent::Changed
+        }
+        other => other,
+    }
+}
+
 /// Sets `value` at a path like `requester.email` or `persons[1].sirets[0]`, creating objects and arrays on the way.
 pub fn set_path(root: &mut Value, path: &str, value: Value) {
     let mut current = root;
