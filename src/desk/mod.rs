@@ -8,6 +8,7 @@ pub mod audit;
 pub mod command;
 mod context;
 mod handlers;
+pub mod many;
 pub mod view;
 
 pub use command::Command;

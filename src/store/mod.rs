@@ -8,6 +8,7 @@ pub mod codec;
 pub mod journal;
 pub mod keys;
 pub mod migrate;
+pub mod overlay;
 mod records;
 
 pub use records::CorbeilleEntry;
@@ -137,6 +138,13 @@ impl WriteSet {
     pub fn is_empty(&self) -> bool {
         self.ops.is_empty() && self.counters.is_empty()
     }
+
+    /// Appends the writes of another command, after this one's.
+    pub fn absorb(&mut self, other: WriteSet) {
+        self.ops.extend(other.ops);
+        self.counters.extend(other.counters);
+        self.sequences.extend(other.sequences);
+    }
 }
 
 /// Every tree's rows (key, value), by tree name.
@@ -201,7 +209,11 @@ impl Store {
 
     pub fn get<V: DeserializeOwned>(&self, t: T, key: &[u8]) -> Result<Option<V>, StoreError> {
         self.counted();
-        match self.tree(t).get(key)? {
+        let bytes = match overlay::staged(t, key) {
+            Some(staged) => staged.map(sled::IVec::from),
+            None => self.tree(t).get(key)?,
+        };
+        match bytes {
             Some(bytes) => codec::decode(&bytes)
                 .map(Some)
                 .map_err(|e| StoreError::Corrupt(format!("{} : {e}", TREE_NAMES[t as usize]))),
@@ -211,7 +223,10 @@ impl Store {
 
     pub fn get_raw(&self, t: T, key: &[u8]) -> Result<Option<sled::IVec>, StoreError> {
         self.counted();
-        Ok(self.tree(t).get(key)?)
+        match overlay::staged(t, key) {
+            Some(staged) => Ok(staged.map(sled::IVec::from)),
+            None => Ok(self.tree(t).get(key)?),
+        }
     }
 
     /// Every record under a prefix, decoded, in key order.
@@ -292,6 +307,14 @@ impl Store {
     /// The same transaction, left in sled's buffers: for bulk generation, which flushes once at the end, before it
     /// reports anything done.
     pub fn commit_unflushed(&self, ws: WriteSet, draft: Draft) -> Result<Entry, StoreError> {
+        let mut entries = self.commit_all(ws, vec![draft])?;
+        entries
+            .pop()
+            .ok_or_else(|| StoreError::Corrupt("aucune entrée de journal écrite".to_string()))
+    }
+
+    /// The writes of several commands and their journal entries, in order, in one transaction, not yet flushed.
+    pub fn commit_all(&self, ws: WriteSet, drafts: Vec<Draft>) -> Result<Vec<Entry>, StoreError> {
         let result = self
             .trees
             .as_slice()
@@ -313,35 +336,39 @@ impl Store {
                     counters.insert(key.as_slice(), &(current + delta).to_be_bytes())?;
                 }
                 let meta = &txs[T::Meta as usize];
-                let (last, prev_hash) = match meta.get(JOURNAL_HEAD)? {
+                let (mut last, mut prev_hash) = match meta.get(JOURNAL_HEAD)? {
                     Some(v) => decode_head(&v).map_err(|e| abort(e.to_string()))?,
                     None => (0, GENESIS),
                 };
-                let seq = last + 1;
-                let hash = journal::chain_hash(&prev_hash, seq, &draft).map_err(abort)?;
-                let entry = Entry {
-                    seq,
-                    draft: draft.clone(),
-                    prev_hash,
-                    hash,
-                };
-                let bytes = codec::encode(&entry).map_err(abort)?;
-                txs[T::Journal as usize].insert(&keys::seq(seq), bytes)?;
-                let mut head = seq.to_be_bytes().to_vec();
-                head.extend_from_slice(&hash);
-                meta.insert(JOURNAL_HEAD, head)?;
-                for subject in &draft.subjects {
-                    let mut k = subject.key_prefix();
-                    k.extend_from_slice(&keys::seq(seq));
-                    txs[T::JournalBySubject as usize].insert(k, &[])?;
+                let mut entries = Vec::with_capacity(drafts.len());
+                for draft in &drafts {
+                    let seq = last + 1;
+                    let hash = journal::chain_hash(&prev_hash, seq, draft).map_err(abort)?;
+                    let entry = Entry {
+                        seq,
+                        draft: draft.clone(),
+                        prev_hash,
+                        hash,
+                    };
+                    let bytes = codec::encode(&entry).map_err(abort)?;
+                    txs[T::Journal as usize].insert(&keys::seq(seq), bytes)?;
+                    for subject in &draft.subjects {
+                        let mut k = subject.key_prefix();
+                        k.extend_from_slice(&keys::seq(seq));
+                        txs[T::JournalBySubject as usize].insert(k, &[])?;
+                    }
+                    (last, prev_hash) = (seq, hash);
+                    entries.push(entry);
                 }
-                Ok(entry)
+                let mut head = last.to_be_bytes().to_vec();
+                head.extend_from_slice(&prev_hash);
+                meta.insert(JOURNAL_HEAD, head)?;
+                Ok(entries)
             });
-        let entry = result.map_err(|e| match e {
+        result.map_err(|e| match e {
             TransactionError::Abort(message) => StoreError::Corrupt(message),
             TransactionError::Storage(e) => StoreError::from(e),
-        })?;
-        Ok(entry)
+        })
     }
 
     /// The whole content of every tree but the journal's, for tests that prove a refusal changed nothing.
