@@ -5,5 +5,6 @@ pub mod cli;
 pub mod demo;
 pub mod desk;
 pub mod domain;
+pub mod files;
 pub mod store;
 pub mod tui;

@@ -1,10 +1,12 @@
-//! The command line: `batch`, `show`, `report`, `audit`. It parses arguments, opens the desk, and prints what the
-//! desk returns — as JSON with `--json`, as French tables without. It decides nothing itself.
+//! The command line: `batch`, `show`, `report`, `audit`, and `export`, `backup`, `restore` (in `files.rs`). It
+//! parses arguments, opens the desk, and prints what the desk returns — as JSON with `--json`, as French tables
+//! without. It decides nothing itself.
 //!
 //! Exit statuses: 0 done; 1 a command refused, a key not found, or the journal chain broken; 2 the command line
 //! itself or the database could not be used (locked by another process, unreadable).
 
 mod batch;
+mod files;
 mod table;
 mod views;
 
@@ -60,6 +62,12 @@ pub enum Command {
         #[command(subcommand)]
         what: Audit,
     },
+    /// Exporte une feuille : aspasie, madrhas, users --siret S, journal (CSV pour tableur, ou JSON)
+    Export(files::ExportArgs),
+    /// Sauvegarde toute la base dans un seul fichier vérifiable
+    Backup(files::BackupArgs),
+    /// Restaure une sauvegarde dans une base vide (--force : l'efface d'abord), puis vérifie le journal
+    Restore(files::RestoreArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -153,6 +161,9 @@ pub fn run(cli: Cli) -> ExitCode {
         };
     };
     let path = cli.db.clone().unwrap_or_else(default_db);
+    if let Command::Restore(args) = command {
+        return files::restore(&path, args, cli.json);
+    }
     if !matches!(command, Command::Batch { .. }) && !path.join("db").exists() {
         eprintln!(
             "guichet : aucune base à {} ; créez-la avec `guichet batch` (ou `guichet --db …`)",
@@ -175,6 +186,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Audit {
             what: Audit::Verify,
         } => views::audit_verify(&desk, cli.json),
+        Command::Export(args) => Ok(files::export(&desk, args, cli.json)),
+        Command::Backup(args) => Ok(files::backup(&desk, args, cli.json)),
+        // Restored above, before any database is opened.
+        Command::Restore(_) => Ok(ExitCode::from(2)),
     };
     match result {
         Ok(code) => code,

@@ -9,6 +9,7 @@ pub mod journal;
 pub mod keys;
 pub mod migrate;
 pub mod overlay;
+mod raw;
 mod records;
 
 pub use records::CorbeilleEntry;
