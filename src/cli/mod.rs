@@ -7,6 +7,7 @@
 
 mod batch;
 mod files;
+mod import;
 mod table;
 mod views;
 
@@ -68,6 +69,37 @@ pub enum Command {
     Backup(files::BackupArgs),
     /// Restaure une sauvegarde dans une base vide (--force : l'efface d'abord), puis vérifie le journal
     Restore(files::RestoreArgs),
+    /// Importe un fichier de tableur (CSV ; , ou tabulation, UTF-8 ou Windows-1252) : tout ou rien
+    Import {
+        #[command(subcommand)]
+        what: Import,
+        /// Tout vérifier sans rien écrire
+        #[arg(long, global = true)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Import {
+    /// Structures : siret, raison_sociale, categorie, comptable_public, comptable_nom, comptable_courriel, adresse, code_postal, ville, pays, uai, siege_departement
+    Structures { file: String },
+    /// Référents : academie, nom, courriel
+    Referents { file: String },
+    /// Liste consolidée d'un référent : un dossier d'habilitation par SIRET, dans le lot REF
+    Lot {
+        file: String,
+        #[arg(long = "ref", value_name = "REF")]
+        reference: String,
+        /// Date du courriel du référent (AAAA-MM-JJ)
+        #[arg(long, value_name = "DATE")]
+        received_on: Option<String>,
+    },
+    /// Liste annexée au contrat de service : personnes ajoutées au dossier REF
+    Persons {
+        file: String,
+        #[arg(long, value_name = "REF")]
+        dossier: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -164,7 +196,9 @@ pub fn run(cli: Cli) -> ExitCode {
     if let Command::Restore(args) = command {
         return files::restore(&path, args, cli.json);
     }
-    if !matches!(command, Command::Batch { .. }) && !path.join("db").exists() {
+    if !matches!(command, Command::Batch { .. } | Command::Import { .. })
+        && !path.join("db").exists()
+    {
         eprintln!(
             "guichet : aucune base à {} ; créez-la avec `guichet batch` (ou `guichet --db …`)",
             path.display()
@@ -188,6 +222,34 @@ pub fn run(cli: Cli) -> ExitCode {
         } => views::audit_verify(&desk, cli.json),
         Command::Export(args) => Ok(files::export(&desk, args, cli.json)),
         Command::Backup(args) => Ok(files::backup(&desk, args, cli.json)),
+        Command::Import { what, dry_run } => {
+            use crate::files::import::{Kind, Options};
+            let (kind, file, options) = match what {
+                Import::Structures { file } => (Kind::Structures, file, Options::default()),
+                Import::Referents { file } => (Kind::Referents, file, Options::default()),
+                Import::Lot {
+                    file,
+                    reference,
+                    received_on,
+                } => (
+                    Kind::Lot,
+                    file,
+                    Options {
+                        reference: Some(reference.clone()),
+                        received_on: received_on.clone(),
+                    },
+                ),
+                Import::Persons { file, dossier } => (
+                    Kind::Persons,
+                    file,
+                    Options {
+                        reference: Some(dossier.clone()),
+                        received_on: None,
+                    },
+                ),
+            };
+            import::run(&desk, &actor, kind, file, &options, *dry_run, cli.json)
+        }
         // Restored above, before any database is opened.
         Command::Restore(_) => Ok(ExitCode::from(2)),
     };

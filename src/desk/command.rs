@@ -161,6 +161,14 @@ pub struct DossierReceive {
     pub persons: Vec<PersonIn>,
 }
 
+/// Persons added to a habilitation before its qualification (the annexed list of a contrat de service).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DossierPersons {
+    pub dossier: String,
+    pub persons: Vec<PersonIn>,
+}
+
 /// A command about one dossier, named by its number or its reference.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -365,6 +373,7 @@ commands! {
     "structure.add" => StructureAdd(StructureAdd),
     "structure.update" => StructureUpdate(StructureUpdate),
     "dossier.receive" => DossierReceive(DossierReceive),
+    "dossier.add_persons" => DossierAddPersons(DossierPersons),
     "dossier.qualify" => DossierQualify(DossierOnly),
     "dossier.document" => DossierDocument(DossierDocument),
     "dossier.confirm_email" => DossierConfirmEmail(DossierEmail),

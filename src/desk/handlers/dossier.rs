@@ -79,42 +79,7 @@ pub(super) fn receive(ctx: &mut Ctx, c: &DossierReceive) -> Result<Done, DeskErr
                 )
                 .into());
             }
-            for (i, p) in c.persons.iter().enumerate() {
-                rules::check_person_role(p.role, &format!("persons[{i}].role"))?;
-                if p.role == Role::Gp && c.persons[..i].iter().any(|q| q.role == Role::Gp) {
-                    return Err(Refusal::validation(
-                        &format!("persons[{i}].role"),
-                        "un seul gestionnaire principal par structure (note 2018-08-4031, §2.2) : désignez les autres gestionnaires secondaires",
-                    )
-                    .into());
-                }
-                rules::check_nominative(&format!("persons[{i}].email"), &p.email)?;
-                if c.persons[..i].iter().any(|q| q.email == p.email) {
-                    return Err(Refusal::validation(
-                        &format!("persons[{i}].email"),
-                        format!("{} figure deux fois dans le dossier", p.email),
-                    )
-                    .into());
-                }
-                for (j, s) in p.sirets.iter().enumerate() {
-                    let other = ctx.structure(*s, &format!("persons[{i}].sirets[{j}]"))?;
-                    rules::check_channel(c.kind, c.channel, &other)?;
-                }
-                persons.push(Person {
-                    civilite: p.civilite,
-                    nom: required(&format!("persons[{i}].nom"), &p.nom)?,
-                    prenom: required(&format!("persons[{i}].prenom"), &p.prenom)?,
-                    email: p.email.clone(),
-                    role: p.role,
-                    sirets: p.sirets.clone(),
-                    fonction: p.fonction.clone().filter(|f| !f.trim().is_empty()),
-                    email_active: p.email_active.unwrap_or(true),
-                    user: None,
-                    population: None,
-                    codique: None,
-                    madrhas_opened: false,
-                });
-            }
+            persons = persons_from(ctx, c.kind, c.channel, &[], &c.persons)?;
         }
         Kind::Reinitialisation | Kind::Modification | Kind::Suppression => {
             let email = c.user.as_ref().ok_or_else(|| {
@@ -171,6 +136,96 @@ pub(super) fn receive(ctx: &mut Ctx, c: &DossierReceive) -> Result<Done, DeskErr
             dossier.corbeille().label()
         ),
         result: json!({"dossier": id, "ref": reference, "status": status, "corbeille": dossier.corbeille()}),
+    })
+}
+
+/// The persons a habilitation asks for, checked as at reception: not simple users (R10), nominative addresses
+/// (R5), one GP at most and no address twice among them and the persons already in the dossier, known SIRETs of
+/// the channel's kind (R2). Fields are named `persons[i]` after their place in `incoming`.
+fn persons_from(
+    ctx: &mut Ctx,
+    kind: Kind,
+    channel: crate::domain::dossier::Channel,
+    existing: &[Person],
+    incoming: &[crate::desk::command::PersonIn],
+) -> Result<Vec<Person>, DeskError> {
+    let mut persons: Vec<Person> = Vec::new();
+    for (i, p) in incoming.iter().enumerate() {
+        let field = |name: &str| format!("persons[{i}].{name}");
+        rules::check_person_role(p.role, &field("role"))?;
+        let gp_already = existing.iter().chain(&persons).any(|q| q.role == Role::Gp);
+        if p.role == Role::Gp && gp_already {
+            return Err(Refusal::validation(
+                &field("role"),
+                "un seul gestionnaire principal par structure (note 2018-08-4031, §2.2) : désignez les autres gestionnaires secondaires",
+            )
+            .into());
+        }
+        rules::check_nominative(&field("email"), &p.email)?;
+        if existing.iter().chain(&persons).any(|q| q.email == p.email) {
+            return Err(Refusal::validation(
+                &field("email"),
+                format!("{} figure deux fois dans le dossier", p.email),
+            )
+            .into());
+        }
+        for (j, s) in p.sirets.iter().enumerate() {
+            let other = ctx.structure(*s, &format!("persons[{i}].sirets[{j}]"))?;
+            rules::check_channel(kind, channel, &other)?;
+        }
+        persons.push(Person {
+            civilite: p.civilite,
+            nom: required(&field("nom"), &p.nom)?,
+            prenom: required(&field("prenom"), &p.prenom)?,
+            email: p.email.clone(),
+            role: p.role,
+            sirets: p.sirets.clone(),
+            fonction: p.fonction.clone().filter(|f| !f.trim().is_empty()),
+            email_active: p.email_active.unwrap_or(true),
+            user: None,
+            population: None,
+            codique: None,
+            madrhas_opened: false,
+        });
+    }
+    Ok(persons)
+}
+
+/// Adds persons to a habilitation not yet qualified: the annexed list of a contrat de service (§1.1.2).
+pub(super) fn add_persons(
+    ctx: &mut Ctx,
+    c: &crate::desk::command::DossierPersons,
+) -> Result<Done, DeskError> {
+    let old = ctx.dossier(&c.dossier)?;
+    if old.kind != Kind::Habilitation || !matches!(old.status, Status::Recue | Status::EnAttente) {
+        return Err(Refusal::state(
+            Some("dossier"),
+            format!(
+                "le dossier {} est une {} {} : on ajoute des personnes à une habilitation pas encore qualifiée",
+                old.id,
+                old.kind.label(),
+                old.status.label()
+            ),
+        )
+        .into());
+    }
+    if c.persons.is_empty() {
+        return Err(Refusal::validation("persons", "aucune personne à ajouter").into());
+    }
+    let added = persons_from(ctx, old.kind, old.channel, &old.persons, &c.persons)?;
+    let mut new = old.clone();
+    new.persons.extend(added);
+    if new.persons.iter().any(|p| !p.email_active) {
+        new.status = Status::EnAttente;
+    }
+    ctx.save_dossier(Some(&old), &new)?;
+    Ok(Done {
+        summary: format!(
+            "dossier {} : {} personne(s) ajoutée(s)",
+            new.id,
+            c.persons.len()
+        ),
+        result: json!({"dossier": new.id, "persons": new.persons.len(), "status": new.status, "corbeille": new.corbeille()}),
     })
 }
 
