@@ -273,3 +273,74 @@ fn the_dossiers_list_filters_as_you_type_and_a_lists_the_actions() {
     assert!(actions.contains("Qualifier le dossier"), "{actions}");
     assert!(!actions.contains("Aller à l'espace"), "{actions}");
 }
+
+#[test]
+fn a_file_is_imported_after_its_preview_and_a_sheet_exported_from_the_dossiers_espace() {
+    let (dir, desk) = world();
+    let bad = dir.path().join("mauvais.csv");
+    std::fs::write(
+        &bad,
+        "siret;raison_sociale;categorie;code_postal;ville\n18945612300019;Musée;EPN;69002;Lyon\n",
+    )
+    .expect("write");
+    let good = dir.path().join("structures.csv");
+    std::fs::write(&good, "siret;raison_sociale;categorie;code_postal;ville\n18945612300018;Musée des Confluences;EPN;69002;Lyon\n")
+        .expect("write");
+    let siret = guichet::domain::ids::Siret::parse("18945612300018").expect("siret");
+    let mut s = Screen::new(&desk, 120, 40);
+
+    s.key('2')
+        .key('i')
+        .press(KeyCode::Tab)
+        .typed(bad.to_str().expect("path"));
+    s.ctrl('s');
+    assert!(
+        s.text().contains("ligne 2, colonne siret"),
+        "the preview lists the bad line:\n{}",
+        s.text()
+    );
+    s.press(KeyCode::Esc).key('o');
+
+    s.key('i')
+        .press(KeyCode::Tab)
+        .typed(good.to_str().expect("path"));
+    s.ctrl('s');
+    assert!(
+        s.text().contains("Aperçu : 1 ligne(s) lue(s)"),
+        "{}",
+        s.text()
+    );
+    assert!(
+        desk.store().structure(siret).expect("read").is_none(),
+        "a preview writes nothing"
+    );
+    s.ctrl('s');
+    assert!(
+        s.status().contains("1 ligne(s) importée(s)"),
+        "{}",
+        s.status()
+    );
+    assert!(desk.store().structure(siret).expect("read").is_some());
+
+    let out = dir.path().join("journal.csv");
+    s.key('e')
+        .key(' ')
+        .key(' ')
+        .press(KeyCode::Tab)
+        .press(KeyCode::Tab);
+    for _ in 0.."guichet-2026-11-28.csv".len() {
+        s.press(KeyCode::Backspace);
+    }
+    s.typed(out.to_str().expect("path"));
+    s.ctrl('s');
+    assert!(s.status().contains("écrite(s) dans"), "{}", s.status());
+    let written = std::fs::read(&out).expect("the export");
+    assert!(
+        written.starts_with(b"\xef\xbb\xbf"),
+        "a BOM for the spreadsheet"
+    );
+    assert!(
+        String::from_utf8_lossy(&written).contains("structure.add"),
+        "the journal holds the import"
+    );
+}

@@ -9,7 +9,7 @@ use crate::files::backup;
 use crate::files::export::{self, Filter, Sheet};
 use clap::{Args, ValueEnum};
 use serde_json::json;
-use std::io::{BufWriter, Write};
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -105,34 +105,13 @@ fn build(desk: &Desk, args: &ExportArgs) -> Result<Sheet, DeskError> {
 }
 
 /// Writes `sheet` to `out` in the format asked.
-fn write_sheet(sheet: &Sheet, format: ExportFormat, out: &mut impl Write) -> std::io::Result<()> {
-    match format {
-        ExportFormat::Csv => export::write_csv(sheet, out)?,
-        ExportFormat::Json => export::write_json(sheet, out)?,
+impl From<ExportFormat> for export::Format {
+    fn from(f: ExportFormat) -> export::Format {
+        match f {
+            ExportFormat::Csv => export::Format::Csv,
+            ExportFormat::Json => export::Format::Json,
+        }
     }
-    out.flush()
-}
-
-/// Writes a file whole or not at all: a temporary file beside it (0600), renamed once complete.
-fn write_file(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::Builder::new()
-        .prefix(".guichet-export-")
-        .tempfile_in(dir)?;
-    {
-        let mut out = BufWriter::new(temp.as_file_mut());
-        write(&mut out)?;
-        out.flush()?;
-    }
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 pub(super) fn export(desk: &Desk, args: &ExportArgs, json: bool) -> ExitCode {
@@ -160,12 +139,12 @@ pub(super) fn export(desk: &Desk, args: &ExportArgs, json: bool) -> ExitCode {
     let Some(path) = &args.output else {
         let stdout = std::io::stdout();
         let mut out = BufWriter::new(stdout.lock());
-        return match write_sheet(&sheet, format, &mut out) {
+        return match export::write(&sheet, format.into(), &mut out) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(format!("écriture de l'export : {e}"), 2),
         };
     };
-    if let Err(e) = write_file(path, |mut out| write_sheet(&sheet, format, &mut out)) {
+    if let Err(e) = export::save(&sheet, format.into(), path) {
         return fail(format!("impossible d'écrire {} : {e}", path.display()), 2);
     }
     if json {

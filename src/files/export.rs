@@ -384,3 +384,38 @@ mod tests {
         assert_eq!(v, serde_json::json!([{"nom": "Zola", "ville": "Créteil"}]));
     }
 }
+
+/// The two formats of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// CSV for a French spreadsheet: `;`, a UTF-8 BOM, CRLF.
+    Csv,
+    Json,
+}
+
+/// Writes a sheet in a format.
+pub fn write(sheet: &Sheet, format: Format, out: &mut impl Write) -> io::Result<()> {
+    match format {
+        Format::Csv => write_csv(sheet, out)?,
+        Format::Json => write_json(sheet, out)?,
+    }
+    out.flush()
+}
+
+/// Saves a sheet to a file whole or not at all: a temporary file beside it (0600), synced, renamed once complete.
+pub fn save(sheet: &Sheet, format: Format, path: &std::path::Path) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    let mut temp = tempfile::Builder::new()
+        .prefix(".guichet-export-")
+        .tempfile_in(dir)?;
+    {
+        let mut out = io::BufWriter::new(temp.as_file_mut());
+        write(sheet, format, &mut out)?;
+    }
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

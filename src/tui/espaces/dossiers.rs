@@ -4,6 +4,7 @@
 //! forbids it; and the forms: new dossier (several persons), piece received, forward, reject, note.
 
 mod draw;
+mod files;
 mod forms;
 
 use super::{Ctx, EspaceId, Flow, Screen, Target};
@@ -45,6 +46,8 @@ pub enum Action {
     NextCorbeille,
     PreviousCorbeille,
     Filter,
+    Import,
+    Export,
     Qualify,
     Document,
     Confirm,
@@ -79,6 +82,8 @@ pub struct State {
     form: Option<(FormKind, Form)>,
     confirm_discard: bool,
     filter: Filter,
+    /// The last dry run of the import form.
+    preview: Option<files::Preview>,
 }
 
 impl Default for State {
@@ -96,6 +101,7 @@ impl Default for State {
             form: None,
             confirm_discard: false,
             filter: Filter::default(),
+            preview: None,
         }
     }
 }
@@ -267,6 +273,11 @@ impl State {
     }
 
     fn submit(&mut self, ctx: &Ctx) -> Flow {
+        match self.form.as_ref().map(|(kind, _)| *kind) {
+            Some(FormKind::Import) => return self.submit_import(ctx),
+            Some(FormKind::Export) => return self.submit_export(ctx),
+            _ => {}
+        }
         let id = self.id();
         let Some((kind, form)) = &mut self.form else {
             return Flow::Nothing;
@@ -375,6 +386,18 @@ impl Screen for State {
                     s::HELP_FILTER,
                     Action::Filter,
                 ),
+                Binding::new(
+                    Key::Char('i'),
+                    "importer",
+                    "Importer un fichier de tableur (structures, référents, lot, liste annexée) après un aperçu",
+                    Action::Import,
+                ),
+                Binding::new(
+                    Key::Char('e'),
+                    "exporter",
+                    "Exporter une feuille pour ASPASIE, MADRHAS ou les archives",
+                    Action::Export,
+                ),
             ],
             View::Dossier(_) => {
                 let entry = |key, hint: &'static str, help, action| {
@@ -461,6 +484,11 @@ impl Screen for State {
                 self.load_page(ctx);
                 Flow::Changed
             }
+            (View::Corbeilles, Action::Import) => {
+                self.preview = None;
+                self.open_form(FormKind::Import, ctx)
+            }
+            (View::Corbeilles, Action::Export) => self.open_form(FormKind::Export, ctx),
             (View::Corbeilles, Action::Filter) => {
                 self.filter.start();
                 Flow::Changed
@@ -606,9 +634,31 @@ impl Screen for State {
                 Block::bordered().title(Span::styled(format!(" {} ", kind.title()), theme.title()));
             let inner = block.inner(area);
             frame.render_widget(block, area);
-            let [body, foot] =
-                Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+            let preview = self.preview.as_ref().filter(|_| *kind == FormKind::Import);
+            let preview_height = preview
+                .map(|p| p.lines.len().min(12) as u16 + 2)
+                .unwrap_or(0);
+            let [body, shown, foot] = Layout::vertical([
+                Constraint::Min(1),
+                Constraint::Length(preview_height),
+                Constraint::Length(1),
+            ])
+            .areas(inner);
             form.draw(frame, body, &theme);
+            if let Some(p) = preview {
+                let style = if p.ok { theme.ok() } else { theme.error() };
+                let lines: Vec<Line> = p
+                    .lines
+                    .iter()
+                    .map(|l| Line::styled(l.clone(), style))
+                    .collect();
+                frame.render_widget(
+                    Paragraph::new(lines)
+                        .wrap(ratatui::widgets::Wrap { trim: true })
+                        .block(Block::bordered().title(Span::styled(" Aperçu ", theme.title()))),
+                    shown,
+                );
+            }
             if self.confirm_discard {
                 frame.render_widget(
                     Paragraph::new(Line::styled(s::CONFIRM_DISCARD, theme.warn())),

@@ -13,6 +13,10 @@ pub enum FormKind {
     Forward,
     Reject,
     Note,
+    /// A spreadsheet file, previewed before it is written.
+    Import,
+    /// A sheet for ASPASIE, MADRHAS or the archives, saved to a file.
+    Export,
 }
 
 impl FormKind {
@@ -23,6 +27,8 @@ impl FormKind {
             FormKind::Forward => "Transmettre à la direction compétente",
             FormKind::Reject => "Rejeter le dossier",
             FormKind::Note => "Ajouter une note",
+            FormKind::Import => "Importer un fichier de tableur",
+            FormKind::Export => "Exporter une feuille",
         }
     }
 }
@@ -191,6 +197,47 @@ pub fn build(kind: FormKind, dossier: Option<&Value>, ctx: &Ctx) -> Form {
             kind.title(),
             vec![Field::text("text", "Note", "").required()],
         ),
+        FormKind::Import => Form::new(
+            kind.title(),
+            vec![
+                Field::choice(
+                    "kind",
+                    "Contenu",
+                    &[
+                        ("structures", "structures"),
+                        ("referents", "référents"),
+                        ("lot", "lot consolidé d'un référent"),
+                        ("persons", "liste annexée à un contrat de service"),
+                    ],
+                    0,
+                ),
+                Field::text("file", "Fichier (chemin)", "").required(),
+                Field::text("reference", "Référence du lot, ou dossier de la liste", ""),
+                Field::text("received_on", "Reçu le (lot, AAAA-MM-JJ)", &today),
+            ],
+        ),
+        FormKind::Export => Form::new(
+            kind.title(),
+            vec![
+                Field::choice(
+                    "sheet",
+                    "Feuille",
+                    &[
+                        ("aspasie", "personnes à créer dans ASPASIE"),
+                        ("madrhas", "droits à ouvrir dans MADRHAS"),
+                        ("journal", "journal (archives)"),
+                    ],
+                    0,
+                ),
+                Field::choice(
+                    "format",
+                    "Format",
+                    &[("csv", "CSV pour tableur"), ("json", "JSON")],
+                    0,
+                ),
+                Field::text("file", "Fichier (chemin)", &format!("guichet-{today}.csv")).required(),
+            ],
+        ),
     }
 }
 
@@ -203,6 +250,7 @@ pub fn command(kind: FormKind, form: &mut Form, dossier: Option<String>) -> Opti
         FormKind::Forward => "dossier.forward",
         FormKind::Reject => "dossier.reject",
         FormKind::Note => "dossier.note",
+        FormKind::Import | FormKind::Export => return None,
     };
     base.insert("cmd".to_string(), json!(name));
     if let Some(id) = dossier.filter(|_| kind != FormKind::NewDossier) {
