@@ -344,3 +344,41 @@ fn a_file_is_imported_after_its_preview_and_a_sheet_exported_from_the_dossiers_e
         "the journal holds the import"
     );
 }
+
+#[test]
+fn a_structures_users_are_exported_from_its_page() {
+    let (dir, desk) = desk();
+    run_all(&desk, WORLD);
+    habilitate(
+        &desk,
+        &eple_dossier("LYC", "DDFIP78", EPLE_92, "anne.lefevre@ac-versailles.fr"),
+        "LYC",
+        &["anne.lefevre@ac-versailles.fr"],
+    );
+    let out = dir.path().join("utilisateurs.csv");
+    let mut s = Screen::new(&desk, 120, 40);
+    s.key('4').key('/').typed("moulin");
+    s.press(KeyCode::Enter);
+    assert!(
+        s.text().contains("Structure · Lycée Jean Moulin"),
+        "{}",
+        s.text()
+    );
+    s.key('e').press(KeyCode::Tab);
+    for _ in 0.."utilisateurs-19920131700013-2026-11-28.csv".len() {
+        s.press(KeyCode::Backspace);
+    }
+    s.typed(out.to_str().expect("path"));
+    s.ctrl('s');
+    assert!(
+        s.status().contains("1 utilisateur(s) écrit(s)"),
+        "{}",
+        s.status()
+    );
+    let written = String::from_utf8(std::fs::read(&out).expect("the export")).expect("utf-8");
+    assert!(written.starts_with('\u{feff}'), "a BOM for the spreadsheet");
+    assert!(
+        written.contains("anne.lefevre@ac-versailles.fr") && written.contains(";gp;"),
+        "{written}"
+    );
+}

@@ -3,6 +3,7 @@
 //! without GP, or whose GP is interim; and the structure screen, whose user, request, right and dossier lines open
 //! the user in Utilisateurs or the dossier in Dossiers. It only reads.
 
+mod export;
 mod fiche;
 
 use super::utilisateurs::sheet::Sheet;
@@ -13,6 +14,7 @@ use crate::store::T;
 use crate::tui::keymap::{Binding, Key, Move};
 use crate::tui::strings as s;
 use crate::tui::widgets::filter::{Filter, Typed};
+use crate::tui::widgets::form::{self, Form, FormEvent};
 use crate::tui::widgets::{self, Cursor};
 use fiche::Fiche;
 use ratatui::Frame;
@@ -72,6 +74,8 @@ pub enum Action {
     Open,
     Back,
     Filter,
+    Export,
+    Save,
 }
 
 #[derive(Default)]
@@ -84,6 +88,9 @@ pub struct State {
     orphans: bool,
     fiche: Option<Fiche>,
     sheet: Sheet,
+    /// The form exporting the users of the structure shown, and the question before dropping its typed data.
+    export: Option<((), Form)>,
+    asking: bool,
 }
 
 impl State {
@@ -183,8 +190,25 @@ impl Screen for State {
     }
 
     fn bindings(&self, _ctx: &Ctx) -> Vec<Binding<Action>> {
+        if self.export.is_some() {
+            return vec![
+                Binding::new(
+                    Key::Ctrl('s'),
+                    "enregistrer",
+                    "Écrire le fichier",
+                    Action::Save,
+                ),
+                Binding::new(Key::Esc, "annuler", "Fermer le formulaire", Action::Back),
+            ];
+        }
         if self.fiche.is_some() {
             return vec![
+                Binding::new(
+                    Key::Char('e'),
+                    "exporter les utilisateurs",
+                    "Exporter les utilisateurs de la structure (comme l'export de Chorus Pro), en CSV ou JSON",
+                    Action::Export,
+                ),
                 Binding::new(
                     Key::Enter,
                     s::HINT_OPEN,
@@ -225,6 +249,11 @@ impl Screen for State {
     }
 
     fn act(&mut self, action: Action, ctx: &Ctx) -> Flow {
+        match action {
+            Action::Export => return self.open_export(ctx),
+            Action::Save => return self.submit_export(ctx),
+            _ => {}
+        }
         if self.fiche.is_some() {
             return match action {
                 Action::Open => match self.sheet.selected_link() {
@@ -236,7 +265,7 @@ impl Screen for State {
                     self.load(ctx);
                     Flow::Changed
                 }
-                Action::Filter => Flow::Nothing,
+                Action::Filter | Action::Export | Action::Save => Flow::Nothing,
             };
         }
         match action {
@@ -246,6 +275,7 @@ impl Screen for State {
                 }
             }
             Action::Filter => self.filter.start(),
+            Action::Export | Action::Save => {}
             Action::Back => {
                 if self.filter.is_empty() {
                     self.orphans = false;
@@ -258,11 +288,29 @@ impl Screen for State {
         Flow::Changed
     }
 
+    fn editing(&self) -> bool {
+        self.export.as_ref().is_some_and(|(_, f)| f.dirty)
+    }
+
+    fn discard(&mut self) {
+        self.export = None;
+        self.asking = false;
+    }
+
     fn typing(&self) -> bool {
-        self.filter.typing() && self.fiche.is_none()
+        self.export.is_some() || (self.filter.typing() && self.fiche.is_none())
     }
 
     fn capture(&mut self, key: &KeyEvent, ctx: &Ctx) -> Option<Flow> {
+        if self.export.is_some() || self.asking {
+            return Some(
+                match form::on_key(&mut self.export, &mut self.asking, key) {
+                    FormEvent::Changed => Flow::Changed,
+                    FormEvent::Submit => self.submit_export(ctx),
+                    FormEvent::Ignored | FormEvent::Cancel => Flow::Nothing,
+                },
+            );
+        }
         if self.filter.typing() && self.fiche.is_none() {
             return self.capture_filter(key, ctx);
         }
@@ -315,6 +363,25 @@ impl Screen for State {
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         let theme = ctx.theme;
+        if let Some((_, form)) = &self.export {
+            let block =
+                Block::bordered().title(Span::styled(format!(" {} ", form.title), theme.title()));
+            let inner = block.inner(area);
+            frame.render_widget(block, area);
+            form.draw(frame, inner, &theme);
+            if self.asking {
+                let foot = Rect {
+                    y: inner.bottom().saturating_sub(1),
+                    height: 1,
+                    ..inner
+                };
+                frame.render_widget(
+                    Paragraph::new(Line::styled(s::CONFIRM_DISCARD, theme.warn())),
+                    foot,
+                );
+            }
+            return;
+        }
         if let Some(f) = &self.fiche {
             let title = format!("Structure · {}", f.name);
             let sections = "Utilisateurs, demandes, droits, dossiers";
