@@ -397,25 +397,15 @@ impl State {
         let theme = ctx.theme;
         let [head, list] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
-        let mut spans = vec![];
-        if self.orphans {
-            spans.push(Span::styled(
-                " R14 : structures sans gestionnaire principal, ou dont le GP est intérimaire",
-                theme.warn(),
-            ));
-        }
-        if let Some(prompt) = self.filter.prompt() {
-            spans.push(Span::raw(format!("  {prompt}")));
-            if self.filter.typing() {
-                spans.push(Span::styled("▏", theme.key()));
-            }
-        } else if !self.orphans {
-            spans.push(Span::styled(
-                " / pour filtrer (SIRET, nom, catégorie, département, académie, GP…)",
-                theme.muted(),
-            ));
-        }
-        frame.render_widget(Paragraph::new(Line::from(spans)), head);
+        let scope = self.orphans.then_some(
+            "R14 : structures sans gestionnaire principal, ou dont le GP est intérimaire",
+        );
+        let line = self.filter.head(
+            scope,
+            "/ pour filtrer (SIRET, nom, catégorie, département, académie, GP…)",
+            &theme,
+        );
+        frame.render_widget(Paragraph::new(line), head);
         let height = list.height.saturating_sub(3) as usize;
         self.cursor.settle(self.shown.len(), height);
         let wide = list.width >= WIDE;

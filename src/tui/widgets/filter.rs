@@ -4,7 +4,9 @@
 use crate::domain::ids::fold;
 use crate::tui::keymap::Key;
 use crate::tui::strings as s;
+use crate::tui::theme::Theme;
 use ratatui::crossterm::event::{Event, KeyEvent};
+use ratatui::text::{Line, Span};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
@@ -86,5 +88,25 @@ impl Filter {
     pub fn prompt(&self) -> Option<String> {
         (self.typing || !self.input.value().is_empty())
             .then(|| format!("{}{}", s::FILTER_PROMPT, self.input.value()))
+    }
+}
+
+impl Filter {
+    /// The line above a filtered list: what restricts it (`scope`, e.g. the R16 view), then the filter being typed
+    /// with its cursor, or, with neither, how to filter (`hint`).
+    pub fn head(&self, scope: Option<&str>, hint: &str, theme: &Theme) -> Line<'static> {
+        let mut spans = Vec::new();
+        if let Some(scope) = scope {
+            spans.push(Span::styled(format!(" {scope}"), theme.warn()));
+        }
+        if let Some(prompt) = self.prompt() {
+            spans.push(Span::raw(format!("  {prompt}")));
+            if self.typing {
+                spans.push(Span::styled("▏", theme.key()));
+            }
+        } else if scope.is_none() {
+            spans.push(Span::styled(format!(" {hint}"), theme.muted()));
+        }
+        Line::from(spans)
     }
 }

@@ -169,25 +169,15 @@ impl Directory {
         let theme = *theme;
         let [head, list] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
-        let mut spans = vec![];
-        if self.residual {
-            spans.push(Span::styled(
-                " R16 : sortis ou supprimés encore rattachés dans Chorus Pro ou titulaires de droits MADRHAS",
-                theme.warn(),
-            ));
-        }
-        if let Some(prompt) = self.filter.prompt() {
-            spans.push(Span::raw(format!("  {prompt}")));
-            if self.filter.typing() {
-                spans.push(Span::styled("▏", theme.key()));
-            }
-        } else if !self.residual {
-            spans.push(Span::styled(
-                " / pour filtrer (nom, courriel, identifiant, codique…)",
-                theme.muted(),
-            ));
-        }
-        frame.render_widget(Paragraph::new(Line::from(spans)), head);
+        let scope = self.residual.then_some(
+            "R16 : sortis ou supprimés encore rattachés dans Chorus Pro ou titulaires de droits MADRHAS",
+        );
+        let line = self.filter.head(
+            scope,
+            "/ pour filtrer (nom, courriel, identifiant, codique…)",
+            &theme,
+        );
+        frame.render_widget(Paragraph::new(line), head);
         let height = list.height.saturating_sub(3) as usize;
         self.cursor.settle(self.shown.len(), height);
         let wide = list.width >= WIDE;
