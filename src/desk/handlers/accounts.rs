@@ -201,9 +201,14 @@ fn residual(ctx: &Ctx, user: &User) -> Result<Vec<String>, DeskError> {
     Ok(warnings)
 }
 
+/// With a suppression dossier, its direction decides who may record the departure; without one, a correspondant
+/// competent for one of the user's structures (`Ctx::must_be_competent_for_user`).
 pub(super) fn depart(ctx: &mut Ctx, c: &UserDepart) -> Result<Done, DeskError> {
     ctx.must_write()?;
     let old_user = ctx.user_by_email(&c.email, "email")?;
+    if c.dossier.is_none() {
+        ctx.must_be_competent_for_user(&old_user)?;
+    }
     if old_user.status != UserStatus::Actif {
         return Err(Refusal::state(
             Some("email"),
@@ -244,9 +249,14 @@ pub(super) fn depart(ctx: &mut Ctx, c: &UserDepart) -> Result<Done, DeskError> {
     })
 }
 
+/// As a departure: the suppression dossier's direction, or without one a correspondant competent for one of the
+/// user's structures.
 pub(super) fn delete(ctx: &mut Ctx, c: &AspasieDelete) -> Result<Done, DeskError> {
     ctx.must_write()?;
     let old_user = ctx.user_by_email(&c.email, "email")?;
+    if c.dossier.is_none() {
+        ctx.must_be_competent_for_user(&old_user)?;
+    }
     if old_user.status == UserStatus::Supprime {
         return Err(Refusal::state(
             Some("email"),

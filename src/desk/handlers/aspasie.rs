@@ -274,10 +274,11 @@ pub(super) fn madrhas_open(ctx: &mut Ctx, c: &DossierEmail) -> Result<Done, Desk
     })
 }
 
+/// A right on a structure is revoked by a correspondant competent for that structure (R1), or an administrator.
 pub(super) fn madrhas_revoke(ctx: &mut Ctx, c: &MadrhasRevoke) -> Result<Done, DeskError> {
     ctx.must_write()?;
     let user = ctx.user_by_email(&c.email, "email")?;
-    ctx.structure(c.siret, "siret")?;
+    ctx.structure_in_charge(c.siret, "siret")?;
     if ctx.store.right(user.id, c.siret)?.is_none() {
         return Err(Refusal::not_found(
             "siret",

@@ -38,11 +38,12 @@ fn acting_as(ctx: &mut Ctx, by: &Email) -> Result<User, DeskError> {
     Ok(user)
 }
 
+/// The structure acted on, open, that the operator's direction is competent for (R1).
 fn active_structure(
     ctx: &mut Ctx,
     siret: crate::domain::ids::Siret,
 ) -> Result<Structure, DeskError> {
-    let structure = ctx.structure(siret, "siret")?;
+    let structure = ctx.structure_in_charge(siret, "siret")?;
     if !structure.active {
         return Err(Refusal::state(Some("siret"), format!("{} est fermée", structure.name)).into());
     }
@@ -53,6 +54,9 @@ fn attachment_line(a: &Attachment) -> serde_json::Value {
     json!({"siret": a.siret, "role": a.role, "status": a.status, "interim": a.interim})
 }
 
+/// The user's own creation of his account on the portal, played by any operator who writes: the account
+/// belongs to no structure yet, so no direction is more competent than another; the first act that ties it to
+/// one (`attachment.request`) is scoped to the directions competent for that structure.
 pub(super) fn account(ctx: &mut Ctx, c: &ChorusAccount) -> Result<Done, DeskError> {
     ctx.must_write()?;
     if let Some(existing) = ctx.store.user_by_email(&c.email)?
@@ -158,7 +162,7 @@ pub(super) fn decide(
 pub(super) fn remove(ctx: &mut Ctx, c: &AttachmentAction) -> Result<Done, DeskError> {
     let by = acting_as(ctx, &c.by)?;
     let user = ctx.user_by_email(&c.user, "user")?;
-    let structure = ctx.structure(c.siret, "siret")?;
+    let structure = ctx.structure_in_charge(c.siret, "siret")?;
     let attachments = ctx.store.attachments_of_structure(c.siret)?;
     movements::check_remover(&attachments, &by, &user, &structure.name)?;
     let mut attachment = attachments

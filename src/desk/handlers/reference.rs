@@ -170,6 +170,7 @@ pub(super) fn operator_update(ctx: &mut Ctx, c: &OperatorUpdate) -> Result<Done,
     })
 }
 
+/// A correspondant registers the référents of the académies whose seat his direction covers (`must_cover_seat_of`).
 pub(super) fn referent_add(ctx: &mut Ctx, c: &ReferentAdd) -> Result<Done, DeskError> {
     ctx.must_write()?;
     let academie = reference::academie(&c.academie).ok_or_else(|| {
@@ -186,6 +187,7 @@ pub(super) fn referent_add(ctx: &mut Ctx, c: &ReferentAdd) -> Result<Done, DeskE
             ),
         )
     })?;
+    ctx.must_cover_seat_of(academie)?;
     let name = required("name", &c.name)?;
     if ctx
         .store
@@ -217,6 +219,8 @@ pub(super) fn referent_add(ctx: &mut Ctx, c: &ReferentAdd) -> Result<Done, DeskE
     })
 }
 
+/// A correspondant registers only structures his direction is competent for, by R1 on the record as settled
+/// (its department, the seat of one with a comptable public, the académie's seat for an EPLE).
 pub(super) fn structure_add(ctx: &mut Ctx, c: &StructureAdd) -> Result<Done, DeskError> {
     ctx.must_write()?;
     if ctx.store.structure(c.siret)?.is_some() {
@@ -249,6 +253,7 @@ pub(super) fn structure_add(ctx: &mut Ctx, c: &StructureAdd) -> Result<Done, Des
         c.departement.as_deref(),
         c.siege_departement.as_deref(),
     )?;
+    ctx.must_be_competent_for(&structure)?;
     ctx.ws.put_structure(&structure)?;
     ctx.about(crate::store::journal::Subject::Structure(c.siret));
     Ok(Done {
@@ -266,9 +271,11 @@ pub(super) fn structure_add(ctx: &mut Ctx, c: &StructureAdd) -> Result<Done, Des
     })
 }
 
+/// A correspondant updates the structures his direction is competent for as they stand (R1); the update may
+/// move one out of his competence (a structure that moved), never bring one in.
 pub(super) fn structure_update(ctx: &mut Ctx, c: &StructureUpdate) -> Result<Done, DeskError> {
     ctx.must_write()?;
-    let mut s = ctx.structure(c.siret, "siret")?;
+    let mut s = ctx.structure_in_charge(c.siret, "siret")?;
     let postal_changed = c.postal_code.is_some();
     // A new category brings its own default: a CCI has no comptable public even if the EPN it was had one.
     let category_changed = c.category.is_some_and(|new| new != s.category);
