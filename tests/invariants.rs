@@ -14,12 +14,12 @@
 
 mod common;
 
+use common::checks::{check_chain, check_invariants};
 use common::*;
-use guichet::desk::{Desk, DeskError, audit};
+use guichet::desk::{Desk, DeskError};
 use guichet::domain::chorus::{Attachment, AttachmentStatus, Right, Role};
 use guichet::domain::dossier::Status;
 use guichet::domain::ids::{Email, Siret};
-use guichet::domain::structure::Structure;
 use guichet::domain::user::{User, UserStatus};
 use guichet::store::{StateDump, T};
 use proptest::prelude::*;
@@ -518,91 +518,6 @@ fn changed_trees(before: &StateDump, after: &StateDump) -> Vec<&'static str> {
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect()
-}
-
-/// The invariants over the whole store; the first one broken, in words.
-fn check_invariants(desk: &Desk) -> Result<(), String> {
-    let store = desk.store();
-    let e = |e: guichet::store::StoreError| e.to_string();
-    let structures: Vec<(sled::IVec, Structure)> = store.scan(T::Structures, b"").map_err(e)?;
-    for (_, structure) in &structures {
-        let attachments = store.attachments_of_structure(structure.siret).map_err(e)?;
-        let gps: Vec<&Attachment> = attachments.iter().filter(|a| a.is_active_gp()).collect();
-        if gps.len() > 1 {
-            return Err(format!(
-                "{} ({}) has {} active GPs: {gps:?}",
-                structure.name,
-                structure.siret,
-                gps.len()
-            ));
-        }
-        for a in attachments.iter().filter(|a| {
-            a.status == AttachmentStatus::Actif && matches!(a.role, Role::Gp | Role::Gs)
-        }) {
-            let user = store.user(a.user).map_err(e)?.ok_or_else(|| {
-                format!(
-                    "active {:?} of {} is no user: {a:?}",
-                    a.role, structure.name
-                )
-            })?;
-            if user.pigp_id.is_none() {
-                return Err(format!(
-                    "{} is active {:?} of {} without a PIGP identifier: {a:?}",
-                    user.email, a.role, structure.name
-                ));
-            }
-        }
-    }
-    // Deleted users, from the status index and from the records themselves.
-    let mut deleted: Vec<User> = store.users_with_status(UserStatus::Supprime).map_err(e)?;
-    let users: Vec<(sled::IVec, User)> = store.scan(T::Users, b"").map_err(e)?;
-    deleted.extend(
-        users
-            .into_iter()
-            .map(|(_, u)| u)
-            .filter(|u| u.status == UserStatus::Supprime),
-    );
-    for user in &deleted {
-        let rights = store.rights_of_user(user.id).map_err(e)?;
-        if !rights.is_empty() {
-            return Err(format!(
-                "{} is deleted from ASPASIE but holds MADRHAS rights on {:?}",
-                user.email,
-                rights
-                    .iter()
-                    .map(|r| r.siret.to_string())
-                    .collect::<Vec<_>>()
-            ));
-        }
-    }
-    let rights: Vec<(sled::IVec, Right)> = store.scan(T::Rights, b"").map_err(e)?;
-    for (_, right) in &rights {
-        match store.user(right.user).map_err(e)? {
-            Some(u) if u.status == UserStatus::Supprime => {
-                return Err(format!(
-                    "{} is deleted from ASPASIE but holds a MADRHAS right on {}",
-                    u.email, right.siret
-                ));
-            }
-            Some(_) => {}
-            None => return Err(format!("a right belongs to no user: {right:?}")),
-        }
-    }
-    Ok(())
-}
-
-fn check_chain(desk: &Desk) -> Result<(), String> {
-    let state = audit::verify(desk.store())
-        .map_err(|e| e.to_string())?
-        .map_err(|broken| format!("journal chain broken: {broken:?}"))?;
-    let (head, _) = desk.store().journal_head().map_err(|e| e.to_string())?;
-    if state.entries != head {
-        return Err(format!(
-            "the chain has {} entries, the head says {head}",
-            state.entries
-        ));
-    }
-    Ok(())
 }
 
 /// Runs the steps on a fresh world; after each, checks what the refusal or success left and the invariants.

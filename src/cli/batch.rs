@@ -1,6 +1,7 @@
 //! `guichet batch [FILE|-]`: one JSON command a line, each its own transaction, flushed before its result line is
 //! printed, so that every acknowledged line is on disk. Blank lines and `#` comments are skipped; a refusal does not
-//! stop the batch.
+//! stop the batch. An accepted line's result carries `seq`, the number of its journal entry, so that whoever fed the
+//! batch can find it in the journal (the crash tests prove every acknowledged line is there).
 
 use crate::desk::{Actor, Desk, DeskError};
 use serde_json::json;
@@ -73,7 +74,9 @@ pub fn run_batch(
             desk.execute_line(actor, line)
         };
         let result = match outcome {
-            Ok(receipt) => json!({"line": n, "ok": true, "result": receipt.result}),
+            Ok(receipt) => {
+                json!({"line": n, "ok": true, "seq": receipt.seq, "result": receipt.result})
+            }
             Err(DeskError::Refused(r)) => {
                 all_ok = false;
                 json!({"line": n, "ok": false, "error": {"rule": r.rule, "field": r.field, "message": r.message}})

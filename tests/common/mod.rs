@@ -2,6 +2,8 @@
 //! of directions, référents and structures to run dossiers against.
 #![allow(dead_code)]
 
+pub mod checks;
+pub mod crash;
 pub mod screen;
 
 use guichet::desk::{Actor, Desk, DeskError};
