@@ -6,5 +6,6 @@ pub mod demo;
 pub mod desk;
 pub mod domain;
 pub mod files;
+pub mod net;
 pub mod store;
 pub mod tui;

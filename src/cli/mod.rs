@@ -8,6 +8,7 @@
 mod batch;
 mod files;
 mod import;
+mod serve;
 mod table;
 mod views;
 
@@ -37,6 +38,12 @@ pub struct Cli {
     /// Ouvrir le guichet sur une base de démonstration neuve (données fictives, effacée à la sortie)
     #[arg(long)]
     pub demo: bool,
+    /// La socket de `guichet serve` (par défaut : guichet.sock dans le dossier de la base)
+    #[arg(long, global = true, env = "GUICHET_SOCKET", value_name = "CHEMIN")]
+    pub socket: Option<PathBuf>,
+    /// Dire sur la sortie d'erreur comment la base est atteinte (serveur ou accès direct)
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -69,6 +76,12 @@ pub enum Command {
     Backup(files::BackupArgs),
     /// Restaure une sauvegarde dans une base vide (--force : l'efface d'abord), puis vérifie le journal
     Restore(files::RestoreArgs),
+    /// Tient la base pour une équipe : écoute sur une socket, chaque guichet et chaque commande en est client
+    Serve {
+        /// Groupe du système dont les membres peuvent joindre la socket (par défaut : le propriétaire seul)
+        #[arg(long, value_name = "GROUPE")]
+        group: Option<String>,
+    },
     /// Importe un fichier de tableur (CSV ; , ou tabulation, UTF-8 ou Windows-1252) : tout ou rien
     Import {
         #[command(subcommand)]
@@ -164,13 +177,40 @@ pub fn default_db() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("guichet-base"))
 }
 
-/// Opens the desk, with the fixed clock of `GUICHET_NOW` (RFC 3339) when set, for reproducible runs.
+/// Opens the desk: as a client of the `guichet serve` answering on the socket, else directly on the database;
+/// with the fixed clock of `GUICHET_NOW` (RFC 3339) when set, for reproducible runs.
 pub fn open_desk(cli: &Cli) -> Result<Desk, String> {
-    open_desk_at(&cli.db.clone().unwrap_or_else(default_db))
+    let path = cli.db.clone().unwrap_or_else(default_db);
+    let socket = cli
+        .socket
+        .clone()
+        .unwrap_or_else(|| crate::net::default_socket(&path));
+    if let Some(desk) = crate::net::connect(&path, &socket)? {
+        if cli.verbose {
+            let login = desk.remote().map(|r| r.link().login).unwrap_or_default();
+            eprintln!(
+                "guichet : client du serveur {} (opérateur {login})",
+                socket.display()
+            );
+        }
+        return with_clock(desk);
+    }
+    let desk = with_clock(open_desk_at(&path)?)?;
+    if cli.verbose {
+        eprintln!(
+            "guichet : base ouverte directement ({}) ; aucun serveur sur {}",
+            path.display(),
+            socket.display()
+        );
+    }
+    Ok(desk)
 }
 
 fn open_desk_at(path: &std::path::Path) -> Result<Desk, String> {
-    let desk = Desk::open(path).map_err(|e| e.to_string())?;
+    Desk::open(path).map_err(|e| e.to_string())
+}
+
+fn with_clock(desk: Desk) -> Result<Desk, String> {
     match std::env::var("GUICHET_NOW") {
         Ok(now) => {
             let fixed = chrono::DateTime::parse_from_rfc3339(&now)
@@ -196,7 +236,16 @@ pub fn run(cli: Cli) -> ExitCode {
     if let Command::Restore(args) = command {
         return files::restore(&path, args, cli.json);
     }
+    if let Command::Serve { group } = command {
+        return serve::run(&cli, &path, group.as_deref());
+    }
+    let serving = cli
+        .socket
+        .clone()
+        .unwrap_or_else(|| crate::net::default_socket(&path))
+        .exists();
     if !matches!(command, Command::Batch { .. } | Command::Import { .. })
+        && !serving
         && !path.join("db").exists()
     {
         eprintln!(
@@ -250,8 +299,8 @@ pub fn run(cli: Cli) -> ExitCode {
             };
             import::run(&desk, &actor, kind, file, &options, *dry_run, cli.json)
         }
-        // Restored above, before any database is opened.
-        Command::Restore(_) => Ok(ExitCode::from(2)),
+        // Restored and served above, before any database is opened.
+        Command::Restore(_) | Command::Serve { .. } => Ok(ExitCode::from(2)),
     };
     match result {
         Ok(code) => code,
@@ -281,7 +330,7 @@ fn desk_screen(cli: &Cli) -> Result<(), String> {
             .prefix("guichet-demo-")
             .tempdir()
             .map_err(|e| format!("dossier temporaire impossible : {e}"))?;
-        let desk = open_desk_at(&dir.path().join("base"))?;
+        let desk = with_clock(open_desk_at(&dir.path().join("base"))?)?;
         let admin = Actor::new(os_login());
         eprintln!(
             "Préparation de la base de démonstration (données fictives, par le guichet lui-même)…"
@@ -299,5 +348,13 @@ fn desk_screen(cli: &Cli) -> Result<(), String> {
     }
     let desk = open_desk(cli)?;
     let actor = Actor::acting_as(os_login(), cli.as_login.clone());
-    crate::tui::run(&desk, actor, crate::tui::strings::LOCAL_DB)
+    let mode = match desk.remote() {
+        Some(remote) => format!(
+            "{} {}",
+            crate::tui::strings::SERVED_DB,
+            remote.link().socket
+        ),
+        None => crate::tui::strings::LOCAL_DB.to_string(),
+    };
+    crate::tui::run(&desk, actor, &mode)
 }

@@ -117,9 +117,10 @@ pub fn generate(
 /// The generator loads a new database only: it would otherwise collide with what is there.
 fn check_empty(desk: &Desk, actor: &Actor) -> Result<(), DeskError> {
     let store = desk.store();
-    let used = [T::Directions, T::Structures, T::Users, T::Dossiers]
-        .iter()
-        .any(|t| !store.tree(*t).is_empty());
+    let mut used = false;
+    for t in [T::Directions, T::Structures, T::Users, T::Dossiers] {
+        used |= !store.is_empty(t)?;
+    }
     if used {
         return Err(Refusal::state(
             None,
@@ -256,11 +257,11 @@ impl<'a> Gen<'a> {
     fn finish(mut self) -> Result<Summary, DeskError> {
         let desk = self.desk;
         let store = desk.store();
-        self.summary.directions = store.tree(T::Directions).len();
-        self.summary.structures = store.tree(T::Structures).len();
-        self.summary.users = store.tree(T::Users).len();
-        self.summary.dossiers = store.tree(T::Dossiers).len();
-        self.summary.attachments = store.tree(T::Attachments).len();
+        self.summary.directions = store.len(T::Directions)?;
+        self.summary.structures = store.len(T::Structures)?;
+        self.summary.users = store.len(T::Users)?;
+        self.summary.dossiers = store.len(T::Dossiers)?;
+        self.summary.attachments = store.len(T::Attachments)?;
         let total = self.scale.structures + self.scale.dossiers + self.scale.users;
         (self.progress)(total, total);
         Ok(self.summary)

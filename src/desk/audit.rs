@@ -21,7 +21,7 @@ pub struct Broken {
 pub fn verify(store: &Store) -> Result<Result<ChainState, Broken>, StoreError> {
     let mut prev_hash = GENESIS;
     let mut expected = 1u64;
-    for item in store.tree(T::Journal).iter() {
+    for item in store.rows(T::Journal, b"", false)? {
         let (key, value) = item?;
         let seq = keys::seq_from(&key).unwrap_or(0);
         if seq != expected {

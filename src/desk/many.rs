@@ -35,6 +35,10 @@ impl Desk {
         dry_run: bool,
         what: &str,
     ) -> Result<Many, DeskError> {
+        if let Some(remote) = self.remote() {
+            let lines = commands.iter().map(Command::to_json).collect();
+            return remote.execute_all(actor.acting_as.as_deref(), lines, dry_run, what);
+        }
         let _guard = self.lock();
         self.bootstrap(actor)?;
         let operator = self.operator_for(actor)?;

@@ -9,10 +9,12 @@ pub mod command;
 mod context;
 mod handlers;
 pub mod many;
+pub mod remote;
 pub mod view;
 
 pub use command::Command;
 pub use context::{Actor, DeskError, Receipt};
+pub use remote::{Link, LinkState, Remote};
 
 use crate::domain::Refusal;
 use crate::domain::operator::{Operator, OperatorRole};
@@ -21,7 +23,7 @@ use crate::store::{Store, StoreError, WriteSet};
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use context::Ctx;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 type Clock = Box<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
@@ -30,6 +32,8 @@ pub struct Desk {
     clock: Clock,
     /// One writer at a time: a command reads, checks and writes without another command in between.
     writer: Mutex<()>,
+    /// Set when a `guichet serve` owns the database: commands go there, only reads happen here.
+    remote: Option<Arc<dyn Remote>>,
 }
 
 /// A raw line longer than this is cut in the journal of its refusal.
@@ -41,7 +45,31 @@ impl Desk {
             store: Store::open(path)?,
             clock: Box::new(Utc::now),
             writer: Mutex::new(()),
+            remote: None,
         })
+    }
+
+    /// A client desk: `store` reads through the server, `remote` executes the commands there.
+    pub fn served(store: Store, remote: Arc<dyn Remote>) -> Desk {
+        Desk {
+            store,
+            clock: Box::new(Utc::now),
+            writer: Mutex::new(()),
+            remote: Some(remote),
+        }
+    }
+
+    /// The server this desk is a client of, if any.
+    pub fn remote(&self) -> Option<&dyn Remote> {
+        self.remote.as_deref()
+    }
+
+    /// Waits for the command in flight, then holds every writer back and flushes: what a stopping server does
+    /// before it tells its clients. The returned guard keeps new commands out until it is dropped.
+    pub fn quiesce(&self) -> Result<std::sync::MutexGuard<'_, ()>, StoreError> {
+        let guard = self.lock();
+        self.store.flush()?;
+        Ok(guard)
     }
 
     /// Replaces the clock (tests, and `GUICHET_NOW` for reproducible demonstrations).
@@ -70,6 +98,9 @@ impl Desk {
 
     /// Reads one JSON line of the batch vocabulary and executes it. An unreadable line is refused and journaled.
     pub fn execute_line(&self, actor: &Actor, line: &str) -> Result<Receipt, DeskError> {
+        if let Some(remote) = &self.remote {
+            return remote.execute_line(actor.acting_as.as_deref(), line);
+        }
         match Command::parse_line(line) {
             Ok(command) => self.execute(actor, &command),
             Err(refusal) => self.refuse_line(actor, line, refusal),
@@ -83,6 +114,9 @@ impl Desk {
         line: &str,
         refusal: Refusal,
     ) -> Result<Receipt, DeskError> {
+        if let Some(remote) = &self.remote {
+            return remote.refuse_line(actor.acting_as.as_deref(), line, &refusal);
+        }
         let _guard = self.lock();
         self.bootstrap(actor)?;
         let mut raw: String = line.chars().take(MAX_JOURNALED_LINE).collect();
@@ -103,6 +137,9 @@ impl Desk {
     /// Executes one command atomically — same checks, same transaction, same journal — without waiting for the
     /// disk. For bulk generation only, which calls `flush` before it reports anything done.
     pub fn execute_deferred(&self, actor: &Actor, command: &Command) -> Result<Receipt, DeskError> {
+        if let Some(remote) = &self.remote {
+            return remote.execute_line(actor.acting_as.as_deref(), &command.to_json());
+        }
         let _guard = self.lock();
         self.bootstrap(actor)?;
         let now = self.now();
@@ -143,6 +180,9 @@ impl Desk {
     /// Runs a command's checks as `execute` would, without writing anything nor journaling: what a screen asks
     /// to show an action enabled, or disabled with the rule that forbids it.
     pub fn preview(&self, actor: &Actor, command: &Command) -> Result<(), DeskError> {
+        if let Some(remote) = &self.remote {
+            return remote.preview(actor.acting_as.as_deref(), &command.to_json());
+        }
         let _guard = self.lock();
         let operator = self.operator_for(actor)?;
         let mut ctx = Ctx::new(&self.store, operator, self.now(), self.today());
@@ -157,7 +197,7 @@ impl Desk {
     }
 
     /// On a database with no operator, the OS login that opens it becomes its administrator (DESIGN.md §3).
-    fn bootstrap(&self, actor: &Actor) -> Result<(), DeskError> {
+    pub(crate) fn bootstrap(&self, actor: &Actor) -> Result<(), DeskError> {
         if self.store.has_operators() {
             return Ok(());
         }

@@ -141,15 +141,14 @@ fn write_pass(store: &Store, header: &Header, out: &mut impl Write) -> Result<u6
     out.write_all(b"\n").map_err(io)?;
     let mut total = 0u64;
     for name in TREE_NAMES {
-        let tree = store
-            .tree_named(name)
-            .ok_or_else(|| StoreError::Corrupt(format!("arbre {name} absent")))?;
+        let t =
+            T::named(name).ok_or_else(|| StoreError::Corrupt(format!("arbre {name} absent")))?;
         let name_len = u8::try_from(name.len()).map_err(|_| BackupError::Write(name.into()))?;
         out.write_all(&[TAG_TREE, name_len]).map_err(io)?;
         out.write_all(name.as_bytes()).map_err(io)?;
         let mut count = 0u64;
-        for item in tree.iter() {
-            let (key, value) = item.map_err(StoreError::from)?;
+        for item in store.rows(t, b"", false)? {
+            let (key, value) = item?;
             out.write_all(&[TAG_PAIR]).map_err(io)?;
             out.write_all(&len_u32(key.len()).map_err(io)?)
                 .map_err(io)?;

@@ -11,8 +11,10 @@ pub mod migrate;
 pub mod overlay;
 mod raw;
 mod records;
+mod rows;
 
 pub use records::CorbeilleEntry;
+pub use rows::{PageQuery, RawRows, RemoteReads, Rows};
 
 use journal::{Draft, Entry, GENESIS};
 use serde::Serialize;
@@ -21,10 +23,13 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The trees of the database, in the order of `TREE_NAMES`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum T {
     Meta,
     Directions,
@@ -48,6 +53,42 @@ pub enum T {
     Counters,
     Journal,
     JournalBySubject,
+}
+
+impl T {
+    pub const ALL: [T; 22] = [
+        T::Meta,
+        T::Directions,
+        T::Operators,
+        T::Referents,
+        T::Structures,
+        T::Users,
+        T::UsersByEmail,
+        T::UsersByPigp,
+        T::UsersByStatus,
+        T::Dossiers,
+        T::DossiersByRef,
+        T::DossiersByCorbeille,
+        T::DossiersBySiret,
+        T::DossiersByUser,
+        T::DossiersByAssignee,
+        T::Rights,
+        T::RightsBySiret,
+        T::Attachments,
+        T::AttachmentsByUser,
+        T::Counters,
+        T::Journal,
+        T::JournalBySubject,
+    ];
+
+    pub fn name(self) -> &'static str {
+        TREE_NAMES[self as usize]
+    }
+
+    /// The tree a backup names, `None` for a name this build does not know.
+    pub fn named(name: &str) -> Option<T> {
+        T::ALL.into_iter().find(|t| t.name() == name)
+    }
 }
 
 pub const TREE_NAMES: [&str; 22] = [
@@ -92,6 +133,8 @@ pub enum StoreError {
     NotADatabase(String),
     #[error("base incohérente : {0}")]
     Corrupt(String),
+    #[error("{0}")]
+    Server(String),
 }
 
 impl From<sled::Error> for StoreError {
@@ -152,10 +195,26 @@ impl WriteSet {
 pub type StateDump = BTreeMap<&'static str, Vec<(Vec<u8>, Vec<u8>)>>;
 
 pub struct Store {
-    db: sled::Db,
-    trees: Vec<sled::Tree>,
+    backend: Backend,
     path: PathBuf,
     reads: AtomicU64,
+}
+
+/// Where the trees are: in this process, or in the `guichet serve` process that owns the database.
+enum Backend {
+    Local {
+        db: sled::Db,
+        trees: Vec<sled::Tree>,
+    },
+    Remote(Arc<dyn RemoteReads>),
+}
+
+/// What a client cannot do: write or restore behind the server's back.
+fn remote_refusal() -> StoreError {
+    StoreError::Server(
+        "la base est tenue par guichet serve : ce guichet la lit et lui envoie ses commandes, il ne l'écrit pas directement"
+            .to_string(),
+    )
 }
 
 impl Store {
@@ -183,19 +242,59 @@ impl Store {
         db.flush()?;
         restrict_permissions(path)?;
         Ok(Store {
-            db,
-            trees,
+            backend: Backend::Local { db, trees },
             path: path.to_path_buf(),
             reads: AtomicU64::new(0),
         })
+    }
+
+    /// A store whose trees a `guichet serve` process owns: reads go over its socket; writes are the server's.
+    pub fn served(path: &Path, reads: Arc<dyn RemoteReads>) -> Store {
+        Store {
+            backend: Backend::Remote(reads),
+            path: path.to_path_buf(),
+            reads: AtomicU64::new(0),
+        }
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
+    /// Whether this process owns the database (else a server does).
+    pub fn is_local(&self) -> bool {
+        matches!(self.backend, Backend::Local { .. })
+    }
+
+    fn remote_reads(&self) -> Option<&Arc<dyn RemoteReads>> {
+        match &self.backend {
+            Backend::Remote(r) => Some(r),
+            Backend::Local { .. } => None,
+        }
+    }
+
+    pub(crate) fn remote(&self) -> Option<&dyn RemoteReads> {
+        self.remote_reads().map(|r| r.as_ref())
+    }
+
+    fn local(&self) -> Result<(&sled::Db, &[sled::Tree]), StoreError> {
+        match &self.backend {
+            Backend::Local { db, trees } => Ok((db, trees)),
+            Backend::Remote(_) => Err(remote_refusal()),
+        }
+    }
+
+    /// A tree of a database this process owns (tests forge records through it; the desk never writes there).
+    pub fn local_tree(&self, t: T) -> Result<&sled::Tree, StoreError> {
+        Ok(&self.local()?.1[t as usize])
+    }
+
+    /// The same, for tests: panics on a store reached through a server.
     pub fn tree(&self, t: T) -> &sled::Tree {
-        &self.trees[t as usize]
+        match &self.backend {
+            Backend::Local { trees, .. } => &trees[t as usize],
+            Backend::Remote(_) => panic!("Store::tree on a remote store"),
+        }
     }
 
     /// How many records and index entries have been read since the store was opened (tests check that a view
@@ -212,7 +311,7 @@ impl Store {
         self.counted();
         let bytes = match overlay::staged(t, key) {
             Some(staged) => staged.map(sled::IVec::from),
-            None => self.tree(t).get(key)?,
+            None => self.read_raw(t, key)?,
         };
         match bytes {
             Some(bytes) => codec::decode(&bytes)
@@ -226,7 +325,14 @@ impl Store {
         self.counted();
         match overlay::staged(t, key) {
             Some(staged) => Ok(staged.map(sled::IVec::from)),
-            None => Ok(self.tree(t).get(key)?),
+            None => self.read_raw(t, key),
+        }
+    }
+
+    fn read_raw(&self, t: T, key: &[u8]) -> Result<Option<sled::IVec>, StoreError> {
+        match &self.backend {
+            Backend::Local { trees, .. } => Ok(trees[t as usize].get(key)?),
+            Backend::Remote(r) => Ok(r.get(t, key)?.map(sled::IVec::from)),
         }
     }
 
@@ -236,10 +342,8 @@ impl Store {
         t: T,
         prefix: &[u8],
     ) -> Result<Vec<(sled::IVec, V)>, StoreError> {
-        self.tree(t)
-            .scan_prefix(prefix)
+        self.rows(t, prefix, false)?
             .map(|item| {
-                self.counted();
                 let (k, v) = item?;
                 let value = codec::decode(&v).map_err(|e| {
                     StoreError::Corrupt(format!("{} : {e}", TREE_NAMES[t as usize]))
@@ -257,14 +361,9 @@ impl Store {
         skip: usize,
         limit: usize,
     ) -> Result<Vec<sled::IVec>, StoreError> {
-        self.tree(t)
-            .scan_prefix(prefix)
-            .skip(skip)
+        self.key_rows(t, prefix, skip, limit)?
             .take(limit)
-            .map(|item| {
-                self.counted();
-                Ok(item?.0)
-            })
+            .map(|item| Ok(item?.0))
             .collect()
     }
 
@@ -301,7 +400,7 @@ impl Store {
     /// Applies the writes and appends the journal entry in one transaction, then flushes to disk.
     pub fn commit(&self, ws: WriteSet, draft: Draft) -> Result<Entry, StoreError> {
         let entry = self.commit_unflushed(ws, draft)?;
-        self.db.flush()?;
+        self.flush()?;
         Ok(entry)
     }
 
@@ -316,56 +415,54 @@ impl Store {
 
     /// The writes of several commands and their journal entries, in order, in one transaction, not yet flushed.
     pub fn commit_all(&self, ws: WriteSet, drafts: Vec<Draft>) -> Result<Vec<Entry>, StoreError> {
-        let result = self
-            .trees
-            .as_slice()
-            .transaction(|txs: &Vec<TransactionalTree>| {
-                let abort = |e: String| ConflictableTransactionError::Abort(e);
-                for (t, key, value) in &ws.ops {
-                    let tree = &txs[*t as usize];
-                    match value {
-                        Some(v) => tree.insert(key.as_slice(), v.as_slice())?,
-                        None => tree.remove(key.as_slice())?,
-                    };
-                }
-                let counters = &txs[T::Counters as usize];
-                for (key, delta) in &ws.counters {
-                    let current = counters
-                        .get(key.as_slice())?
-                        .and_then(|v| v.as_ref().try_into().ok().map(i64::from_be_bytes))
-                        .unwrap_or(0);
-                    counters.insert(key.as_slice(), &(current + delta).to_be_bytes())?;
-                }
-                let meta = &txs[T::Meta as usize];
-                let (mut last, mut prev_hash) = match meta.get(JOURNAL_HEAD)? {
-                    Some(v) => decode_head(&v).map_err(|e| abort(e.to_string()))?,
-                    None => (0, GENESIS),
+        let (_, trees) = self.local()?;
+        let result = trees.transaction(|txs: &Vec<TransactionalTree>| {
+            let abort = |e: String| ConflictableTransactionError::Abort(e);
+            for (t, key, value) in &ws.ops {
+                let tree = &txs[*t as usize];
+                match value {
+                    Some(v) => tree.insert(key.as_slice(), v.as_slice())?,
+                    None => tree.remove(key.as_slice())?,
                 };
-                let mut entries = Vec::with_capacity(drafts.len());
-                for draft in &drafts {
-                    let seq = last + 1;
-                    let hash = journal::chain_hash(&prev_hash, seq, draft).map_err(abort)?;
-                    let entry = Entry {
-                        seq,
-                        draft: draft.clone(),
-                        prev_hash,
-                        hash,
-                    };
-                    let bytes = codec::encode(&entry).map_err(abort)?;
-                    txs[T::Journal as usize].insert(&keys::seq(seq), bytes)?;
-                    for subject in &draft.subjects {
-                        let mut k = subject.key_prefix();
-                        k.extend_from_slice(&keys::seq(seq));
-                        txs[T::JournalBySubject as usize].insert(k, &[])?;
-                    }
-                    (last, prev_hash) = (seq, hash);
-                    entries.push(entry);
+            }
+            let counters = &txs[T::Counters as usize];
+            for (key, delta) in &ws.counters {
+                let current = counters
+                    .get(key.as_slice())?
+                    .and_then(|v| v.as_ref().try_into().ok().map(i64::from_be_bytes))
+                    .unwrap_or(0);
+                counters.insert(key.as_slice(), &(current + delta).to_be_bytes())?;
+            }
+            let meta = &txs[T::Meta as usize];
+            let (mut last, mut prev_hash) = match meta.get(JOURNAL_HEAD)? {
+                Some(v) => decode_head(&v).map_err(|e| abort(e.to_string()))?,
+                None => (0, GENESIS),
+            };
+            let mut entries = Vec::with_capacity(drafts.len());
+            for draft in &drafts {
+                let seq = last + 1;
+                let hash = journal::chain_hash(&prev_hash, seq, draft).map_err(abort)?;
+                let entry = Entry {
+                    seq,
+                    draft: draft.clone(),
+                    prev_hash,
+                    hash,
+                };
+                let bytes = codec::encode(&entry).map_err(abort)?;
+                txs[T::Journal as usize].insert(&keys::seq(seq), bytes)?;
+                for subject in &draft.subjects {
+                    let mut k = subject.key_prefix();
+                    k.extend_from_slice(&keys::seq(seq));
+                    txs[T::JournalBySubject as usize].insert(k, &[])?;
                 }
-                let mut head = last.to_be_bytes().to_vec();
-                head.extend_from_slice(&prev_hash);
-                meta.insert(JOURNAL_HEAD, head)?;
-                Ok(entries)
-            });
+                (last, prev_hash) = (seq, hash);
+                entries.push(entry);
+            }
+            let mut head = last.to_be_bytes().to_vec();
+            head.extend_from_slice(&prev_hash);
+            meta.insert(JOURNAL_HEAD, head)?;
+            Ok(entries)
+        });
         result.map_err(|e| match e {
             TransactionError::Abort(message) => StoreError::Corrupt(message),
             TransactionError::Storage(e) => StoreError::from(e),
@@ -376,9 +473,8 @@ impl Store {
     pub fn dump_state(&self) -> Result<StateDump, StoreError> {
         let mut out = BTreeMap::new();
         for (i, name) in TREE_NAMES.iter().enumerate() {
-            let tree = &self.trees[i];
             let mut rows = Vec::new();
-            for item in tree.iter() {
+            for item in self.rows(T::ALL[i], b"", false)? {
                 let (k, v) = item?;
                 if i == T::Meta as usize && k.as_ref() == JOURNAL_HEAD {
                     continue;
@@ -392,8 +488,11 @@ impl Store {
         Ok(out)
     }
 
+    /// Waits until every write is on disk; a client has nothing to flush (the server flushes before it answers).
     pub fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush()?;
+        if let Backend::Local { db, .. } = &self.backend {
+            db.flush()?;
+        }
         Ok(())
     }
 }
@@ -428,7 +527,8 @@ fn refuse_foreign_directory(path: &Path) -> Result<(), StoreError> {
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().to_string();
-        if !is_sled_entry(&name) {
+        // The socket of a `guichet serve` that holds (or held) this database lives beside sled's files.
+        if !is_sled_entry(&name) && name != "guichet.sock" {
             return Err(StoreError::NotADatabase(format!(
                 "{} (il contient « {name} »)",
                 path.display()

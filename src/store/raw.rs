@@ -3,7 +3,7 @@
 //! database that the desk itself wrote, so every record, index entry, counter and journal entry comes back
 //! exactly as it was; writing anything else through here would break the invariants the desk keeps.
 
-use super::{Store, StoreError, T, TREE_NAMES, migrate};
+use super::{Store, StoreError, T, migrate};
 
 /// The only key `Store::open` writes on a new database (`migrate::run` stamps the schema version there).
 const SCHEMA_KEY: &[u8] = b"schema_version";
@@ -15,7 +15,8 @@ impl Store {
     /// Whether the database holds nothing but what opening a new one writes (its schema version): no record, no
     /// index entry, no journal. A restore goes into such a database only, unless told to clear it.
     pub fn is_blank(&self) -> Result<bool, StoreError> {
-        for (i, tree) in self.trees.iter().enumerate() {
+        let (_, trees) = self.local()?;
+        for (i, tree) in trees.iter().enumerate() {
             if i == T::Meta as usize {
                 for item in tree.iter() {
                     let (key, _) = item?;
@@ -32,17 +33,12 @@ impl Store {
 
     /// Empties every tree, the schema version and the journal head included (`restore --force`).
     pub fn clear_all(&self) -> Result<(), StoreError> {
-        for tree in &self.trees {
+        let (db, trees) = self.local()?;
+        for tree in trees {
             tree.clear()?;
         }
-        self.db.flush()?;
+        db.flush()?;
         Ok(())
-    }
-
-    /// A tree by the name a backup records (`TREE_NAMES`); `None` for a name this build does not know.
-    pub fn tree_named(&self, name: &str) -> Option<&sled::Tree> {
-        let index = TREE_NAMES.iter().position(|n| *n == name)?;
-        self.trees.get(index)
     }
 
     /// Writes stored pairs into the tree of that name as they are, in atomic batches of at most `BATCH_PAIRS`.
@@ -52,9 +48,9 @@ impl Store {
         name: &str,
         pairs: Vec<(Vec<u8>, Vec<u8>)>,
     ) -> Result<(), StoreError> {
-        let tree = self
-            .tree_named(name)
-            .ok_or_else(|| StoreError::Corrupt(format!("arbre inconnu : {name}")))?;
+        let t =
+            T::named(name).ok_or_else(|| StoreError::Corrupt(format!("arbre inconnu : {name}")))?;
+        let tree = self.local_tree(t)?;
         let mut pairs = pairs.into_iter().peekable();
         while pairs.peek().is_some() {
             let mut batch = sled::Batch::default();
@@ -69,9 +65,10 @@ impl Store {
     /// Ends a restore: flushes every write to disk, then brings a backup of an older schema to this build's
     /// (the migrations `Store::open` would run), and flushes again.
     pub fn finish_restore(&self) -> Result<(), StoreError> {
-        self.db.flush()?;
-        migrate::run(&self.db, &self.trees[T::Meta as usize])?;
-        self.db.flush()?;
+        let (db, trees) = self.local()?;
+        db.flush()?;
+        migrate::run(db, &trees[T::Meta as usize])?;
+        db.flush()?;
         Ok(())
     }
 }

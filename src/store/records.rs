@@ -168,7 +168,7 @@ impl Store {
     }
 
     pub fn has_operators(&self) -> bool {
-        !self.tree(T::Operators).is_empty()
+        !self.is_empty(T::Operators).unwrap_or(true)
     }
 
     pub fn referents(&self) -> Result<Vec<Referent>, StoreError> {
@@ -404,8 +404,7 @@ impl Store {
     ) -> Result<Vec<Entry>, StoreError> {
         let mut out = Vec::new();
         let mut kept = 0;
-        for item in self.tree(T::Journal).iter().rev().take(scan) {
-            self.counted();
+        for item in self.rows(T::Journal, b"", true)?.take(scan) {
             let (_, v) = item?;
             let entry: Entry = super::codec::decode(&v).map_err(StoreError::Corrupt)?;
             if !keep(&entry) {
@@ -420,6 +419,26 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The sequence numbers of the journal entries about a subject, newest first, down to (not including) `since`.
+    pub fn about_since(&self, subject: Subject, since: u64) -> Result<Vec<u64>, StoreError> {
+        let prefix = subject.key_prefix();
+        let mut query = super::PageQuery::new(T::JournalBySubject, &prefix);
+        query.reverse = true;
+        query.keys_only = true;
+        query.limit = 64;
+        Ok(self
+            .page(&query)?
+            .iter()
+            .filter_map(|(k, _)| k.get(prefix.len()..).and_then(keys::seq_from))
+            .take_while(|seq| *seq > since)
+            .collect())
+    }
+
+    /// One journal entry by its sequence number.
+    pub fn journal_entry(&self, seq: u64) -> Result<Option<Entry>, StoreError> {
+        self.get(T::Journal, &keys::seq(seq))
     }
 
     /// The journal entries about a subject, oldest first.

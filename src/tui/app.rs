@@ -32,11 +32,13 @@ enum Global {
     Quit,
 }
 
-/// What waits for the operator's confirmation before typed data is dropped.
+/// What waits for the operator's confirmation: typed data about to be dropped, or a save over a record someone
+/// else changed meanwhile (the key that saves, and who changed it).
 #[derive(Debug, Clone, PartialEq)]
 enum Pending {
     Quit,
     Goto(EspaceId),
+    Save(KeyEvent, String),
 }
 
 /// One line of the help: the key, what it does, and why it is not available now (if it is not).
@@ -74,6 +76,7 @@ pub struct App<'a> {
     clipboard: Option<String>,
     /// "base locale", or the server's name in a team desk.
     mode: String,
+    live: live::Live,
 }
 
 /// Runs `$body` with `$s` bound to the current espace's screen, and `$ctx` to the context.
@@ -124,8 +127,9 @@ macro_rules! with_screen {
     }};
 }
 
-// After `with_screen!`, which it uses: macros are visible from their definition on.
+// After `with_screen!`, which they use: macros are visible from their definition on.
 mod draw;
+mod live;
 
 fn global_bindings(can_leave: bool) -> Vec<Binding<Global>> {
     let keys: Vec<Key> = ('1'..='8').map(Key::Char).collect();
@@ -190,6 +194,7 @@ impl<'a> App<'a> {
             rows: 20,
             clipboard: None,
             mode: s::LOCAL_DB.to_string(),
+            live: live::Live::default(),
         };
         app.refresh();
         app
@@ -260,6 +265,12 @@ impl<'a> App<'a> {
 
     /// Handles one key; true when the screen must be redrawn.
     pub fn on_key(&mut self, event: KeyEvent) -> bool {
+        let dirty = self.on_key_inner(event);
+        self.track_editing();
+        dirty
+    }
+
+    fn on_key_inner(&mut self, event: KeyEvent) -> bool {
         let Some(key) = Key::of(&event) else {
             return false;
         };
@@ -269,6 +280,9 @@ impl<'a> App<'a> {
         }
         if self.overlay.is_some() {
             return self.on_overlay_key(key, &event);
+        }
+        if self.hold_stale_save(&event) {
+            return true;
         }
         if let Some(flow) = with_screen!(self, screen, ctx, screen.capture(&event, &ctx)) {
             return self.apply(flow);
@@ -357,13 +371,17 @@ impl<'a> App<'a> {
             }
             Overlay::Confirm(pending) => {
                 match key {
-                    Key::Char('o') | Key::Char('O') | Key::Enter => {
-                        with_screen!(self, screen, _ctx, screen.discard());
-                        match pending {
-                            Pending::Quit => self.quit = true,
-                            Pending::Goto(espace) => self.goto(espace, None),
+                    Key::Char('o') | Key::Char('O') | Key::Enter => match pending {
+                        Pending::Save(event, _) => return self.save_anyway(event),
+                        Pending::Quit => {
+                            with_screen!(self, screen, _ctx, screen.discard());
+                            self.quit = true;
                         }
-                    }
+                        Pending::Goto(espace) => {
+                            with_screen!(self, screen, _ctx, screen.discard());
+                            self.goto(espace, None);
+                        }
+                    },
                     Key::Char('n') | Key::Char('N') | Key::Esc => {}
                     _ => self.overlay = Some(Overlay::Confirm(pending)),
                 }

@@ -1,5 +1,5 @@
-//! The terminal: raw mode and the alternate screen, a synchronous loop that redraws only when a key or a resize
-//! changed something (over SSH every frame costs), the clipboard by OSC 52, and the terminal restored on every exit
+//! The terminal: raw mode and the alternate screen, a synchronous loop that redraws only when a key, a resize or
+//! a change made by another operator (a team desk) changed something (over SSH every frame costs), the clipboard by OSC 52, and the terminal restored on every exit
 //! — a panic included, which also leaves a report file in the state directory and says where.
 
 use super::app::App;
@@ -106,7 +106,9 @@ fn event_loop(terminal: &mut Term, app: &mut App) -> io::Result<()> {
         if app.should_quit() {
             return Ok(());
         }
-        if !event::poll(Duration::from_millis(500))? {
+        // A team desk hears of the others' changes between keys, and redraws within a second.
+        dirty |= app.tick();
+        if !event::poll(Duration::from_millis(250))? {
             continue;
         }
         match event::read()? {

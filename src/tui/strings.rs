@@ -2,6 +2,8 @@
 
 pub const APP: &str = "guichet";
 pub const LOCAL_DB: &str = "base locale";
+/// The status bar of a desk that is a client of `guichet serve`, followed by the socket.
+pub const SERVED_DB: &str = "serveur";
 
 pub const ESPACES: [&str; 8] = [
     "Accueil",
@@ -95,4 +97,22 @@ pub fn done(summary: &str, seq: u64) -> String {
 /// Refused: the rule's message as the desk wrote it.
 pub fn refused(message: &str) -> String {
     format!("✗ {message}")
+}
+
+pub const SERVER_CLOSING: &str = "Le serveur guichet s'arrête : ce qu'il a confirmé est enregistré ; vos saisies restent à l'écran.";
+pub const SERVER_GONE: &str = "Le serveur guichet ne répond plus : vos saisies restent à l'écran ; le guichet se reconnecte dès qu'il revient.";
+pub const SERVER_BACK: &str = "Reconnecté au serveur guichet.";
+
+/// The status line when someone changed the record of the open form.
+pub fn changed_underneath(by: &str) -> String {
+    format!(
+        "{by} vient de modifier ce que votre formulaire concerne : vérifiez avant d'enregistrer (Ctrl-S demandera confirmation)."
+    )
+}
+
+/// The question before saving over someone else's change.
+pub fn save_over(by: &str) -> String {
+    format!(
+        "{by} a modifié cet enregistrement pendant votre saisie. Enregistrer quand même ? (o : oui, n : non — Échap ferme le formulaire pour voir la version à jour)"
+    )
 }

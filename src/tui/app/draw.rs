@@ -2,7 +2,7 @@
 //! espace, the status line, the hint line drawn from the screen's keymap, and the overlays (help, palette,
 //! confirmation). A terminal too small gets a message instead.
 
-use super::{App, MIN_HEIGHT, MIN_WIDTH, Overlay, global_bindings};
+use super::{App, MIN_HEIGHT, MIN_WIDTH, Overlay, Pending, global_bindings};
 use crate::domain::ids::fold;
 use crate::tui::espaces::{Ctx, EspaceId, Screen};
 use crate::tui::keymap::{Hint, Key};
@@ -224,10 +224,17 @@ impl App<'_> {
                     inner,
                 );
             }
-            Overlay::Confirm(_) => {
-                let popup = widgets::centered(area, 60, 5);
+            Overlay::Confirm(pending) => {
+                let text = match pending {
+                    Pending::Save(_, by) => s::save_over(by),
+                    _ => s::CONFIRM_DISCARD.to_string(),
+                };
+                let popup = widgets::centered(area, 64, 6);
                 let inner = widgets::popup(frame, popup, s::CONFIRM_TITLE, theme);
-                frame.render_widget(Paragraph::new(s::CONFIRM_DISCARD), inner);
+                frame.render_widget(
+                    Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: false }),
+                    inner,
+                );
             }
             Overlay::Palette {
                 input,

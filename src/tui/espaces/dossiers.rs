@@ -571,6 +571,14 @@ impl Screen for State {
         self.confirm_discard = false;
     }
 
+    fn watched(&self) -> Option<crate::store::journal::Subject> {
+        self.form.as_ref()?;
+        let id = self.dossier.as_ref()?.get("id")?.as_str()?;
+        crate::domain::ids::DossierId::parse(id)
+            .ok()
+            .map(crate::store::journal::Subject::Dossier)
+    }
+
     fn on_move(&mut self, movement: Move, ctx: &Ctx) -> Flow {
         match &self.view {
             View::Corbeilles => {

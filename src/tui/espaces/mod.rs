@@ -191,6 +191,11 @@ pub trait Screen {
     fn typing(&self) -> bool {
         false
     }
+    /// The record an open form is about: when someone else changes it while the form is open (a team desk), the
+    /// save asks first.
+    fn watched(&self) -> Option<crate::store::journal::Subject> {
+        None
+    }
     /// Drops typed data (after the operator confirmed).
     fn discard(&mut self) {}
     /// Reloads what it shows from the store.

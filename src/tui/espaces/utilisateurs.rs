@@ -348,6 +348,12 @@ impl Screen for State {
         self.form.is_some() || (self.list.filter.typing() && self.fiche.is_none())
     }
 
+    fn watched(&self) -> Option<crate::store::journal::Subject> {
+        self.form.as_ref()?;
+        let fiche = self.fiche.as_ref()?;
+        Some(crate::store::journal::Subject::User(fiche.user.id))
+    }
+
     fn discard(&mut self) {
         self.form = None;
         self.confirm_discard = false;

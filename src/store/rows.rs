@@ -1,0 +1,221 @@
+//! Reading rows in key order, the same way whether the trees are in this process (sled) or behind a
+//! `guichet serve` that owns the database (pages of rows over its socket).
+
+use super::{Store, StoreError, T};
+use serde::{Deserialize, Serialize};
+use sled::IVec;
+use std::collections::VecDeque;
+use std::ops::Bound;
+
+/// The rows a remote store fetches in one round trip when a caller iterates.
+const REMOTE_PAGE: u32 = 512;
+
+/// Rows as they travel: (key, value) bytes.
+pub type RawRows = Vec<(Vec<u8>, Vec<u8>)>;
+
+/// What a server process answers for a client's store: point reads, pages of rows, tree sizes. Implemented by
+/// the client of `guichet serve` (`net::Client`); the store itself knows nothing of sockets.
+pub trait RemoteReads: Send + Sync {
+    fn get(&self, t: T, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
+    fn page(&self, query: &PageQuery) -> Result<RawRows, StoreError>;
+    fn len(&self, t: T) -> Result<u64, StoreError>;
+}
+
+/// One page of rows of a tree: the keys under `prefix`, strictly after `after` (strictly before it when
+/// `reverse`), skipping `skip` of them, at most `limit`; values left empty with `keys_only`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageQuery {
+    pub tree: T,
+    pub prefix: Vec<u8>,
+    pub after: Option<Vec<u8>>,
+    pub skip: u32,
+    pub limit: u32,
+    pub reverse: bool,
+    pub keys_only: bool,
+}
+
+impl PageQuery {
+    pub fn new(tree: T, prefix: &[u8]) -> PageQuery {
+        PageQuery {
+            tree,
+            prefix: prefix.to_vec(),
+            after: None,
+            skip: 0,
+            limit: REMOTE_PAGE,
+            reverse: false,
+            keys_only: false,
+        }
+    }
+}
+
+/// The rows of a local tree for a page query, in the query's order (no skip, no limit).
+pub(super) fn local_iter(tree: &sled::Tree, q: &PageQuery) -> sled::Iter {
+    match (&q.after, q.reverse) {
+        (None, _) => tree.scan_prefix(&q.prefix),
+        (Some(after), false) => {
+            tree.range::<&[u8], _>((Bound::Excluded(&after[..]), Bound::Unbounded))
+        }
+        (Some(after), true) => {
+            tree.range::<&[u8], _>((Bound::Included(&q.prefix[..]), Bound::Excluded(&after[..])))
+        }
+    }
+}
+
+/// Iterates the rows of one tree under a prefix, in key order or reversed.
+pub struct Rows<'a> {
+    store: &'a Store,
+    query: PageQuery,
+    inner: Inner,
+}
+
+enum Inner {
+    Local(Box<sled::Iter>),
+    Remote {
+        buffer: VecDeque<(Vec<u8>, Vec<u8>)>,
+        done: bool,
+    },
+}
+
+impl<'a> Rows<'a> {
+    pub(super) fn new(store: &'a Store, query: PageQuery) -> Result<Rows<'a>, StoreError> {
+        let inner = match store.local_tree(query.tree) {
+            Ok(tree) => Inner::Local(Box::new(local_iter(tree, &query))),
+            Err(_) => Inner::Remote {
+                buffer: VecDeque::new(),
+                done: false,
+            },
+        };
+        Ok(Rows {
+            store,
+            query,
+            inner,
+        })
+    }
+}
+
+impl Iterator for Rows<'_> {
+    type Item = Result<(IVec, IVec), StoreError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let prefix = &self.query.prefix;
+        match &mut self.inner {
+            Inner::Local(iter) => loop {
+                let item = if self.query.reverse {
+                    iter.next_back()
+                } else {
+                    iter.next()
+                }?;
+                match item {
+                    Ok((k, _)) if k.starts_with(prefix) && self.query.skip > 0 => {
+                        // Skipped rows are passed over in the tree, not read as records.
+                        self.query.skip -= 1;
+                    }
+                    Ok((k, v)) if k.starts_with(prefix) => {
+                        self.store.counted();
+                        return Some(Ok((k, v)));
+                    }
+                    Ok(_) => return None,
+                    Err(e) => return Some(Err(e.into())),
+                }
+            },
+            Inner::Remote { buffer, done } => {
+                if buffer.is_empty() && !*done {
+                    let remote = self.store.remote()?;
+                    match remote.page(&self.query) {
+                        Ok(rows) => {
+                            *done = rows.len() < self.query.limit as usize;
+                            if let Some((last, _)) = rows.last() {
+                                self.query.after = Some(last.clone());
+                            }
+                            // The skip applies once, to the first page.
+                            self.query.skip = 0;
+                            buffer.extend(rows);
+                        }
+                        Err(e) => {
+                            *done = true;
+                            return Some(Err(e));
+                        }
+                    }
+                }
+                let (k, v) = buffer.pop_front()?;
+                self.store.counted();
+                Some(Ok((IVec::from(k), IVec::from(v))))
+            }
+        }
+    }
+}
+
+impl Store {
+    /// The rows of a tree under `prefix`, in key order, or newest key first with `reverse`.
+    pub fn rows(&self, t: T, prefix: &[u8], reverse: bool) -> Result<Rows<'_>, StoreError> {
+        let mut query = PageQuery::new(t, prefix);
+        query.reverse = reverse;
+        Rows::new(self, query)
+    }
+
+    /// The keys of a tree under `prefix`, after skipping `skip`, in pages of at most `page` (remote stores).
+    pub(super) fn key_rows(
+        &self,
+        t: T,
+        prefix: &[u8],
+        skip: usize,
+        page: usize,
+    ) -> Result<Rows<'_>, StoreError> {
+        let mut query = PageQuery::new(t, prefix);
+        query.keys_only = true;
+        query.skip = u32::try_from(skip).unwrap_or(u32::MAX);
+        query.limit = u32::try_from(page.clamp(1, REMOTE_PAGE as usize)).unwrap_or(REMOTE_PAGE);
+        Rows::new(self, query)
+    }
+
+    /// Answers a page query from the local trees: what a server sends its clients.
+    pub fn page(&self, q: &PageQuery) -> Result<RawRows, StoreError> {
+        if let Some(remote) = self.remote() {
+            return remote.page(q);
+        }
+        let tree = self.local_tree(q.tree)?;
+        let mut iter = local_iter(tree, q);
+        let mut out = Vec::new();
+        let mut skipped = 0u32;
+        while out.len() < q.limit as usize {
+            let item = if q.reverse {
+                iter.next_back()
+            } else {
+                iter.next()
+            };
+            let Some(item) = item else { break };
+            let (k, v) = item?;
+            if !k.starts_with(&q.prefix) {
+                break;
+            }
+            if skipped < q.skip {
+                skipped += 1;
+                continue;
+            }
+            let value = if q.keys_only { Vec::new() } else { v.to_vec() };
+            out.push((k.to_vec(), value));
+        }
+        Ok(out)
+    }
+
+    /// How many rows a tree holds.
+    pub fn len(&self, t: T) -> Result<usize, StoreError> {
+        match self.remote() {
+            Some(remote) => Ok(usize::try_from(remote.len(t)?).unwrap_or(usize::MAX)),
+            None => Ok(self.local_tree(t)?.len()),
+        }
+    }
+
+    pub fn is_empty(&self, t: T) -> Result<bool, StoreError> {
+        match self.remote() {
+            Some(_) => Ok(self
+                .page(&PageQuery {
+                    limit: 1,
+                    keys_only: true,
+                    ..PageQuery::new(t, b"")
+                })?
+                .is_empty()),
+            None => Ok(self.local_tree(t)?.is_empty()),
+        }
+    }
+}
