@@ -3,8 +3,9 @@
 //! EPLE), gestionnaires created through habilitation dossiers, simple users who open their own Chorus Pro account,
 //! dossiers in every corbeille, rattachements in every state, accès résiduels and orphan structures.
 //!
-//! Everything is written through the desk, one command at a time (`Desk::execute_deferred`, one flush at the end),
-//! so every rule of the note applies and the journal is the real one. The generator is deterministic: the same
+//! Everything is written through the desk, one command at a time, each checked as `Desk::execute` checks it
+//! (`Desk::bulk`: transactions of `CHUNK` commands, one flush at the end), so every rule of the note applies and
+//! the journal is the real one. The generator is deterministic: the same
 //! seed and the same clock give the same database. It keeps a small model of what it created (who is GP or GS of
 //! which structure, who left) to choose commands the desk accepts; indices into that model are always ones it
 //! created. A command it expected to succeed but that the desk refused is counted in `Summary::refused` with its
@@ -32,6 +33,7 @@ mod structures;
 mod timeline;
 mod user_dossiers;
 
+use crate::desk::bulk::Bulk;
 use crate::desk::{Actor, Command, Desk, DeskError};
 use crate::domain::Refusal;
 use crate::domain::operator::OperatorRole;
@@ -87,6 +89,9 @@ pub struct Summary {
 pub const CORRESPONDANT: &str = "camille.c";
 pub const LECTEUR: &str = "dominique.l";
 
+/// Commands written in one transaction.
+const CHUNK: usize = 2000;
+
 /// How many unexpected refusals `Summary::unexpected` keeps.
 const MAX_UNEXPECTED: usize = 20;
 
@@ -101,7 +106,8 @@ pub fn generate(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Summary, DeskError> {
     check_empty(desk, actor)?;
-    let mut g = Gen::new(desk, actor, scale, seed, progress);
+    let bulk = desk.bulk(actor, CHUNK)?;
+    let mut g = Gen::new(desk, bulk, scale, seed, progress);
     g.reference()?;
     g.structures(scale.structures)?;
     g.founding()?;
@@ -110,7 +116,6 @@ pub fn generate(
     g.movements(scale)?;
     g.chorus_side()?;
     g.top_up(scale)?;
-    desk.flush()?;
     g.finish()
 }
 
@@ -146,7 +151,8 @@ fn check_empty(desk: &Desk, actor: &Actor) -> Result<(), DeskError> {
 /// The generator: the desk it writes through, its random source, and its model of what it created so far.
 struct Gen<'a> {
     desk: &'a Desk,
-    actor: &'a Actor,
+    /// Every command goes through it: checked as the desk checks one, written in transactions of `CHUNK`.
+    bulk: Bulk<'a>,
     rng: Rng,
     today: NaiveDate,
     scale: Scale,
@@ -177,14 +183,14 @@ struct Gen<'a> {
 impl<'a> Gen<'a> {
     fn new(
         desk: &'a Desk,
-        actor: &'a Actor,
+        bulk: Bulk<'a>,
         scale: &Scale,
         seed: u64,
         progress: &'a mut dyn FnMut(usize, usize),
     ) -> Gen<'a> {
         Gen {
             desk,
-            actor,
+            bulk,
             rng: Rng::new(seed),
             today: desk.today(),
             scale: *scale,
@@ -223,7 +229,7 @@ impl<'a> Gen<'a> {
                 return Ok(None);
             }
         };
-        match self.desk.execute_deferred(self.actor, &command) {
+        match self.bulk.execute(&command) {
             Ok(receipt) => Ok(Some(receipt.result)),
             Err(DeskError::Refused(refusal)) => {
                 self.unexpected(format!("{} → {}", command.to_json(), refusal.message));
@@ -254,17 +260,26 @@ impl<'a> Gen<'a> {
         }
     }
 
-    fn finish(mut self) -> Result<Summary, DeskError> {
-        let desk = self.desk;
+    /// Commits and flushes what is staged, then counts what the database holds.
+    fn finish(self) -> Result<Summary, DeskError> {
+        let Gen {
+            desk,
+            bulk,
+            mut summary,
+            scale,
+            progress,
+            ..
+        } = self;
+        bulk.finish()?;
         let store = desk.store();
-        self.summary.directions = store.len(T::Directions)?;
-        self.summary.structures = store.len(T::Structures)?;
-        self.summary.users = store.len(T::Users)?;
-        self.summary.dossiers = store.len(T::Dossiers)?;
-        self.summary.attachments = store.len(T::Attachments)?;
-        let total = self.scale.structures + self.scale.dossiers + self.scale.users;
-        (self.progress)(total, total);
-        Ok(self.summary)
+        summary.directions = store.len(T::Directions)?;
+        summary.structures = store.len(T::Structures)?;
+        summary.users = store.len(T::Users)?;
+        summary.dossiers = store.len(T::Dossiers)?;
+        summary.attachments = store.len(T::Attachments)?;
+        let total = scale.structures + scale.dossiers + scale.users;
+        progress(total, total);
+        Ok(summary)
     }
 
     // ----- dates ------------------------------------------------------------------------------------------------

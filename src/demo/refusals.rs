@@ -37,7 +37,7 @@ impl Gen<'_> {
                 return Ok(());
             }
         };
-        match self.desk.execute_deferred(self.actor, &command) {
+        match self.bulk.execute(&command) {
             Err(DeskError::Refused(refusal)) if refusal.rule == rule => {
                 self.summary.deliberate_refusals += 1;
             }

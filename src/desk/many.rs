@@ -7,7 +7,6 @@ use super::context::{Ctx, DeskError, Receipt};
 use super::{Actor, Command, Desk, handlers};
 use crate::domain::Refusal;
 use crate::store::WriteSet;
-use crate::store::journal::{Draft, Outcome};
 use crate::store::overlay::Overlay;
 
 /// A refused line of a multi-command execution: its index in the list given, and why.
@@ -55,17 +54,7 @@ impl Desk {
                 match handlers::run(&mut ctx, command) {
                     Ok(done) => {
                         overlay.stage(&ctx.ws);
-                        drafts.push(Draft {
-                            at: now,
-                            operator: actor.effective().to_string(),
-                            via: actor.via().map(str::to_string),
-                            on_behalf_of: ctx.on_behalf_of.clone(),
-                            command: command.to_json(),
-                            outcome: Outcome::Done {
-                                summary: done.summary.clone(),
-                            },
-                            subjects: ctx.subjects.clone(),
-                        });
+                        drafts.push(super::done_draft(actor, now, &ctx, command, &done.summary));
                         receipts.push(Receipt {
                             seq: 0,
                             summary: done.summary,

@@ -5,6 +5,7 @@
 //! The views (read models for `show`, `report` and the screens) live here too, beside the writes they reflect.
 
 pub mod audit;
+pub mod bulk;
 pub mod command;
 mod context;
 mod handlers;
@@ -150,17 +151,7 @@ impl Desk {
         });
         match outcome {
             Ok((ctx, done)) => {
-                let draft = Draft {
-                    at: now,
-                    operator: actor.effective().to_string(),
-                    via: actor.via().map(str::to_string),
-                    on_behalf_of: ctx.on_behalf_of.clone(),
-                    command: command.to_json(),
-                    outcome: Outcome::Done {
-                        summary: done.summary.clone(),
-                    },
-                    subjects: ctx.subjects.clone(),
-                };
+                let draft = done_draft(actor, now, &ctx, command, &done.summary);
                 let entry = self.store.commit_unflushed(ctx.ws, draft)?;
                 Ok(Receipt {
                     seq: entry.seq,
@@ -259,20 +250,52 @@ impl Desk {
         refusal: &Refusal,
         subjects: Vec<Subject>,
     ) -> Result<(), DeskError> {
-        let draft = Draft {
-            at: self.now(),
-            operator: actor.effective().to_string(),
-            via: actor.via().map(str::to_string),
-            on_behalf_of: None,
-            command,
-            outcome: Outcome::Refused {
-                rule: refusal.rule.code().to_string(),
-                field: refusal.field.clone(),
-                message: refusal.message.clone(),
-            },
-            subjects,
-        };
+        let draft = refusal_draft(actor, self.now(), command, refusal, subjects);
         self.store.commit(WriteSet::default(), draft)?;
         Ok(())
+    }
+}
+
+/// The journal entry of a command done: who, when, the command, its summary and its subjects.
+fn done_draft(
+    actor: &Actor,
+    at: DateTime<Utc>,
+    ctx: &Ctx,
+    command: &Command,
+    summary: &str,
+) -> Draft {
+    Draft {
+        at,
+        operator: actor.effective().to_string(),
+        via: actor.via().map(str::to_string),
+        on_behalf_of: ctx.on_behalf_of.clone(),
+        command: command.to_json(),
+        outcome: Outcome::Done {
+            summary: summary.to_string(),
+        },
+        subjects: ctx.subjects.clone(),
+    }
+}
+
+/// The journal entry of a refusal: the command as it came, the rule, the field and the message.
+fn refusal_draft(
+    actor: &Actor,
+    at: DateTime<Utc>,
+    command: String,
+    refusal: &Refusal,
+    subjects: Vec<Subject>,
+) -> Draft {
+    Draft {
+        at,
+        operator: actor.effective().to_string(),
+        via: actor.via().map(str::to_string),
+        on_behalf_of: None,
+        command,
+        outcome: Outcome::Refused {
+            rule: refusal.rule.code().to_string(),
+            field: refusal.field.clone(),
+            message: refusal.message.clone(),
+        },
+        subjects,
     }
 }

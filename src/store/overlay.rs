@@ -1,22 +1,27 @@
-//! Reading one's own writes before they are committed: while the desk checks the lines of a file one after the
-//! other, to write them all in one transaction or none, each line must see what the lines before it will write (a
-//! structure added twice, a dossier number already taken). The staged writes are kept per thread: only the thread
-//! executing the commands sees them, never another reader of the store.
+//! Reading one's own writes before they are committed: while the desk checks commands one after the other, to
+//! write them together in one transaction (the lines of an imported file, a bulk load), each command must see what
+//! the commands before it will write (a structure added twice, a dossier number already taken, a GP already
+//! designated). The staged writes are kept per thread: only the thread executing the commands sees them, never
+//! another reader of the store.
 //!
-//! Point reads (`Store::get`, `Store::get_raw`) see the staged writes; prefix scans see the committed store only,
-//! which the callers of a multi-command execution take into account.
+//! Point reads (`Store::get`, `Store::get_raw`) and prefix scans (`Store::rows`, so `scan` and `keys`) see the
+//! staged writes merged with the committed store. Counters do not: their deltas apply in the transaction, and no
+//! rule reads a counter.
 
 use super::{T, WriteSet};
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-type Staged = HashMap<(T, Vec<u8>), Option<Vec<u8>>>;
+type Tree = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
+/// Staged rows in the order of a scan: a value written, or `None` for a key deleted.
+pub(super) type StagedRows = Vec<(Vec<u8>, Option<Vec<u8>>)>;
+type Staged = HashMap<T, Tree>;
 
 thread_local! {
     static STAGED: RefCell<Option<Staged>> = const { RefCell::new(None) };
 }
 
-/// While alive, point reads on this thread see the writes staged with `stage`; dropped, they are forgotten.
+/// While alive, reads on this thread see the writes staged with `stage`; dropped, they are forgotten.
 pub struct Overlay(());
 
 impl Overlay {
@@ -30,8 +35,19 @@ impl Overlay {
         STAGED.with(|s| {
             if let Some(map) = s.borrow_mut().as_mut() {
                 for (t, key, value) in &ws.ops {
-                    map.insert((*t, key.clone()), value.clone());
+                    map.entry(*t)
+                        .or_default()
+                        .insert(key.clone(), value.clone());
                 }
+            }
+        });
+    }
+
+    /// Forgets the staged writes once they are committed: the store now holds them.
+    pub fn clear(&self) {
+        STAGED.with(|s| {
+            if let Some(map) = s.borrow_mut().as_mut() {
+                map.clear();
             }
         });
     }
@@ -48,6 +64,27 @@ pub(super) fn staged(t: T, key: &[u8]) -> Option<Option<Vec<u8>>> {
     STAGED.with(|s| {
         s.borrow()
             .as_ref()
-            .and_then(|map| map.get(&(t, key.to_vec())).cloned())
+            .and_then(|map| map.get(&t)?.get(key).cloned())
+    })
+}
+
+/// The staged keys of a tree under `prefix` on this thread, in key order (reversed with `reverse`), `None` when
+/// nothing is staged there.
+pub(super) fn staged_under(t: T, prefix: &[u8], reverse: bool) -> Option<StagedRows> {
+    STAGED.with(|s| {
+        let borrowed = s.borrow();
+        let tree = borrowed.as_ref()?.get(&t)?;
+        let mut rows: StagedRows = tree
+            .range(prefix.to_vec()..)
+            .take_while(|(k, _)| k.starts_with(prefix))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if rows.is_empty() {
+            return None;
+        }
+        if reverse {
+            rows.reverse();
+        }
+        Some(rows)
     })
 }

@@ -69,7 +69,13 @@ pub struct Rows<'a> {
 }
 
 enum Inner {
-    Local(Box<sled::Iter>),
+    Local {
+        iter: Box<sled::Iter>,
+        /// The next committed row, read ahead to merge it with the staged ones.
+        peeked: Option<(IVec, IVec)>,
+        /// This thread's staged writes under the prefix (a multi-command execution), in the order of iteration.
+        staged: VecDeque<(Vec<u8>, Option<Vec<u8>>)>,
+    },
     Remote {
         buffer: VecDeque<(Vec<u8>, Vec<u8>)>,
         done: bool,
@@ -79,7 +85,13 @@ enum Inner {
 impl<'a> Rows<'a> {
     pub(super) fn new(store: &'a Store, query: PageQuery) -> Result<Rows<'a>, StoreError> {
         let inner = match store.local_tree(query.tree) {
-            Ok(tree) => Inner::Local(Box::new(local_iter(tree, &query))),
+            Ok(tree) => Inner::Local {
+                iter: Box::new(local_iter(tree, &query)),
+                peeked: None,
+                staged: super::overlay::staged_under(query.tree, &query.prefix, query.reverse)
+                    .unwrap_or_default()
+                    .into(),
+            },
             Err(_) => Inner::Remote {
                 buffer: VecDeque::new(),
                 done: false,
@@ -99,24 +111,22 @@ impl Iterator for Rows<'_> {
     fn next(&mut self) -> Option<Self::Item> {
         let prefix = &self.query.prefix;
         match &mut self.inner {
-            Inner::Local(iter) => loop {
-                let item = if self.query.reverse {
-                    iter.next_back()
-                } else {
-                    iter.next()
-                }?;
-                match item {
-                    Ok((k, _)) if k.starts_with(prefix) && self.query.skip > 0 => {
-                        // Skipped rows are passed over in the tree, not read as records.
-                        self.query.skip -= 1;
-                    }
-                    Ok((k, v)) if k.starts_with(prefix) => {
-                        self.store.counted();
-                        return Some(Ok((k, v)));
-                    }
-                    Ok(_) => return None,
-                    Err(e) => return Some(Err(e.into())),
+            Inner::Local {
+                iter,
+                peeked,
+                staged,
+            } => loop {
+                let (k, v) = match merged(iter, peeked, staged, prefix, self.query.reverse)? {
+                    Ok(row) => row,
+                    Err(e) => return Some(Err(e)),
+                };
+                if self.query.skip > 0 {
+                    // Skipped rows are passed over in the tree, not read as records.
+                    self.query.skip -= 1;
+                    continue;
                 }
+                self.store.counted();
+                return Some(Ok((k, v)));
             },
             Inner::Remote { buffer, done } => {
                 if buffer.is_empty() && !*done {
@@ -141,6 +151,56 @@ impl Iterator for Rows<'_> {
                 self.store.counted();
                 Some(Ok((IVec::from(k), IVec::from(v))))
             }
+        }
+    }
+}
+
+/// The next row of a local tree: the committed rows merged with this thread's staged writes, a staged write
+/// replacing the committed row of the same key, a staged deletion hiding it.
+fn merged(
+    iter: &mut sled::Iter,
+    peeked: &mut Option<(IVec, IVec)>,
+    staged: &mut VecDeque<(Vec<u8>, Option<Vec<u8>>)>,
+    prefix: &[u8],
+    reverse: bool,
+) -> Option<Result<(IVec, IVec), StoreError>> {
+    loop {
+        if peeked.is_none() {
+            let item = if reverse {
+                iter.next_back()
+            } else {
+                iter.next()
+            };
+            match item {
+                Some(Ok((k, v))) if k.starts_with(prefix) => *peeked = Some((k, v)),
+                Some(Ok(_)) | None => {}
+                Some(Err(e)) => return Some(Err(e.into())),
+            }
+        }
+        let staged_first = match (staged.front(), peeked.as_ref()) {
+            (None, None) => return None,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (Some((sk, _)), Some((dk, _))) => {
+                if reverse {
+                    sk.as_slice() >= dk.as_ref()
+                } else {
+                    sk.as_slice() <= dk.as_ref()
+                }
+            }
+        };
+        if !staged_first {
+            return peeked.take().map(Ok);
+        }
+        let (key, value) = staged.pop_front()?;
+        if peeked
+            .as_ref()
+            .is_some_and(|(dk, _)| dk.as_ref() == key.as_slice())
+        {
+            *peeked = None;
+        }
+        if let Some(value) = value {
+            return Some(Ok((IVec::from(key), IVec::from(value))));
         }
     }
 }
@@ -217,5 +277,68 @@ impl Store {
                 .is_empty()),
             None => Ok(self.local_tree(t)?.is_empty()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::overlay::Overlay;
+    use super::super::{Store, T, WriteSet};
+
+    fn keys(store: &Store, prefix: &[u8], reverse: bool) -> Vec<String> {
+        store
+            .rows(T::Referents, prefix, reverse)
+            .expect("rows")
+            .map(|r| {
+                let (k, v) = r.expect("row");
+                format!(
+                    "{}={}",
+                    String::from_utf8_lossy(&k),
+                    String::from_utf8_lossy(&v)
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_scan_sees_the_staged_writes_of_its_thread_merged_in_key_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("base")).expect("open");
+        let tree = store.local_tree(T::Referents).expect("tree");
+        for k in ["a1", "a3", "a5", "b1"] {
+            tree.insert(k, "old").expect("insert");
+        }
+        assert_eq!(keys(&store, b"a", false), ["a1=old", "a3=old", "a5=old"]);
+        let overlay = Overlay::begin();
+        let mut ws = WriteSet::default();
+        ws.put_raw(T::Referents, b"a2", b"new");
+        ws.put_raw(T::Referents, b"a3", b"replaced");
+        ws.delete(T::Referents, b"a5");
+        ws.put_raw(T::Referents, b"a9", b"new");
+        ws.put_raw(T::Referents, b"c1", b"elsewhere");
+        overlay.stage(&ws);
+        assert_eq!(
+            keys(&store, b"a", false),
+            ["a1=old", "a2=new", "a3=replaced", "a9=new"]
+        );
+        assert_eq!(
+            keys(&store, b"a", true),
+            ["a9=new", "a3=replaced", "a2=new", "a1=old"]
+        );
+        let paged: Vec<_> = store
+            .keys(T::Referents, b"a", 1, 2)
+            .expect("keys")
+            .iter()
+            .map(|k| String::from_utf8_lossy(k).to_string())
+            .collect();
+        assert_eq!(paged, ["a2", "a3"]);
+        // Another thread reads the committed store only.
+        std::thread::scope(|s| {
+            s.spawn(|| assert_eq!(keys(&store, b"a", false), ["a1=old", "a3=old", "a5=old"]));
+        });
+        overlay.clear();
+        assert_eq!(keys(&store, b"a", false), ["a1=old", "a3=old", "a5=old"]);
+        drop(overlay);
+        assert_eq!(keys(&store, b"", false).len(), 4);
     }
 }
