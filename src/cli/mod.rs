@@ -239,11 +239,19 @@ pub fn run(cli: Cli) -> ExitCode {
     if let Command::Serve { group } = command {
         return serve::run(&cli, &path, group.as_deref());
     }
-    let serving = cli
-        .socket
-        .clone()
-        .unwrap_or_else(|| crate::net::default_socket(&path))
-        .exists();
+    // A server is there: it answers, or refuses this user (which `open_desk` reports); a socket file left by a
+    // server that is gone does not count.
+    let serving = match std::os::unix::net::UnixStream::connect(
+        cli.socket
+            .clone()
+            .unwrap_or_else(|| crate::net::default_socket(&path)),
+    ) {
+        Ok(_) => true,
+        Err(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::NotFound
+        ),
+    };
     if !matches!(command, Command::Batch { .. } | Command::Import { .. })
         && !serving
         && !path.join("db").exists()

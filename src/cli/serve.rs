@@ -32,6 +32,12 @@ fn serve(cli: &Cli, path: &Path, group: Option<&str>) -> Result<(), String> {
                 .ok_or_else(|| format!("aucun groupe « {name} » sur ce système"))?,
         ),
     };
+    if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
+        return Err(format!(
+            "un serveur guichet écoute déjà sur {} : les guichets et les commandes s'y connectent d'eux-mêmes",
+            socket.display()
+        ));
+    }
     let desk = super::with_clock(open_desk_at(path)?)?;
     // The owner of the server is the administrator of an empty database, as the first desk would be.
     desk.bootstrap(&Actor::new(os_login()))

@@ -40,7 +40,17 @@ impl Desk {
         }
         let _guard = self.lock();
         self.bootstrap(actor)?;
-        let operator = self.operator_for(actor)?;
+        let operator = match self.operator_for(actor) {
+            Ok(operator) => operator,
+            Err(DeskError::Refused(refusal)) => {
+                let command =
+                    serde_json::json!({"cmd": "import", "what": what, "lines": commands.len()})
+                        .to_string();
+                self.journal_refusal(actor, command, &refusal, Vec::new())?;
+                return Err(DeskError::Refused(refusal));
+            }
+            Err(other) => return Err(other),
+        };
         let now = self.now();
         let today = self.today();
         let mut merged = WriteSet::default();

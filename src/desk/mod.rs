@@ -243,6 +243,18 @@ impl Desk {
         }
     }
 
+    /// Who a refusal is journaled under: the operator acted as when the real login may act as him (an
+    /// administrator); else the real login alone — a refused impersonation is not written in the other's name.
+    fn journaled_actor(&self, actor: &Actor) -> Actor {
+        if actor.via().is_none() {
+            return actor.clone();
+        }
+        match self.store.operator(&actor.login) {
+            Ok(Some(op)) if op.role == OperatorRole::Admin => actor.clone(),
+            _ => Actor::new(actor.login.clone()),
+        }
+    }
+
     fn journal_refusal(
         &self,
         actor: &Actor,
@@ -250,7 +262,8 @@ impl Desk {
         refusal: &Refusal,
         subjects: Vec<Subject>,
     ) -> Result<(), DeskError> {
-        let draft = refusal_draft(actor, self.now(), command, refusal, subjects);
+        let actor = self.journaled_actor(actor);
+        let draft = refusal_draft(&actor, self.now(), command, refusal, subjects);
         self.store.commit(WriteSet::default(), draft)?;
         Ok(())
     }

@@ -34,6 +34,8 @@ struct News {
     changed_by: Mutex<Option<String>>,
     state: AtomicU8,
     login: Mutex<String>,
+    /// The connection the state is about: a reader thread of an abandoned connection changes nothing.
+    generation: AtomicU64,
 }
 
 const CONNECTED: u8 = 0;
@@ -55,6 +57,7 @@ impl Client {
                 changed_by: Mutex::new(None),
                 state: AtomicU8::new(GONE),
                 login: Mutex::new(String::new()),
+                generation: AtomicU64::new(0),
             }),
         };
         let conn = client.open().map_err(|e| e.to_string())?;
@@ -73,7 +76,7 @@ impl Client {
 
     fn gone(&self, why: impl std::fmt::Display) -> StoreError {
         StoreError::Server(format!(
-            "le serveur guichet ({}) ne répond plus : {why} ; ce qu'il a confirmé est enregistré, vos saisies sont gardées",
+            "le serveur guichet ({}) ne répond plus : {why} ; tout ce qu'il a confirmé est enregistré, et une commande envoyée restée sans réponse a pu l'être aussi : vérifiez-la (guichet show, le journal) avant de la renvoyer",
             self.socket.display()
         ))
     }
@@ -83,6 +86,8 @@ impl Client {
         let mut reading = stream.try_clone().map_err(|e| self.gone(e))?;
         let (tx, answers) = mpsc::channel();
         let news = self.news.clone();
+        let generation = news.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let current = move |news: &News| news.generation.load(Ordering::SeqCst) == generation;
         std::thread::spawn(move || {
             loop {
                 match wire::read_frame::<Frame>(&mut reading) {
@@ -96,12 +101,16 @@ impl Client {
                         news.changed.fetch_max(seq, Ordering::SeqCst);
                     }
                     Ok(Frame::Notice(Notice::Closing)) => {
-                        news.state.store(CLOSING, Ordering::SeqCst)
+                        if current(&news) {
+                            news.state.store(CLOSING, Ordering::SeqCst);
+                        }
                     }
                     Err(_) => break,
                 }
             }
-            news.state.store(GONE, Ordering::SeqCst);
+            if current(&news) {
+                news.state.store(GONE, Ordering::SeqCst);
+            }
         });
         let mut conn = Conn { stream, answers };
         match self.exchange(
@@ -141,6 +150,8 @@ impl Client {
         };
         let reply = self.exchange(conn, request);
         if reply.is_err() {
+            // The connection is abandoned: its reader thread ends with it.
+            let _ = conn.stream.shutdown(std::net::Shutdown::Both);
             *slot = None;
             self.news.state.store(GONE, Ordering::SeqCst);
         }

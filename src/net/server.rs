@@ -9,6 +9,7 @@ use super::wire::{self, Frame, Notice, Reply, Request, WireError, WireReceipt};
 use crate::desk::many::Many;
 use crate::desk::{Actor, Command, Desk, DeskError, Receipt};
 use crate::domain::Refusal;
+use crate::domain::refusal::Rule;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
@@ -23,6 +24,8 @@ const QUEUE: usize = 256;
 const STALL: Duration = Duration::from_secs(10);
 /// The most rows one page request returns.
 const MAX_PAGE: u32 = 4096;
+/// The most clients served at once: a team is a few dozen operators; past this, a new client is told and closed.
+const MAX_CLIENTS: usize = 256;
 
 pub struct Server {
     desk: Arc<Desk>,
@@ -57,13 +60,21 @@ impl Server {
     /// Listens on `socket` for the desk's database: the socket 0600 (0660 for a group), the database directory
     /// 0700 (0710 for a group: its members reach the socket, list nothing), both given to the group.
     pub fn bind(desk: Desk, socket: &Path, access: Access) -> Result<Server, String> {
-        if socket.exists() {
+        if let Ok(meta) = std::fs::symlink_metadata(socket) {
+            use std::os::unix::fs::FileTypeExt;
+            if !meta.file_type().is_socket() {
+                return Err(format!(
+                    "{} existe et n'est pas une socket : choisissez un autre chemin (--socket)",
+                    socket.display()
+                ));
+            }
             if UnixStream::connect(socket).is_ok() {
                 return Err(format!(
                     "un serveur guichet écoute déjà sur {}",
                     socket.display()
                 ));
             }
+            // The socket of a server that is gone.
             std::fs::remove_file(socket).map_err(|e| {
                 format!(
                     "ancienne socket {} impossible à retirer : {e}",
@@ -123,8 +134,18 @@ impl Server {
         self.close()
     }
 
-    fn admit(&self, stream: UnixStream) {
+    fn admit(&self, mut stream: UnixStream) {
         let _ = stream.set_nonblocking(false);
+        if lock(&self.shared.clients).len() >= MAX_CLIENTS {
+            let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+            let _ = wire::write_frame(
+                &mut stream,
+                &Frame::Reply(Reply::Failed(format!(
+                    "le serveur guichet sert déjà {MAX_CLIENTS} clients : réessayez plus tard"
+                ))),
+            );
+            return;
+        }
         let id = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = mpsc::sync_channel::<Frame>(QUEUE);
         let (Ok(write_half), Ok(slot_half)) = (stream.try_clone(), stream.try_clone()) else {
@@ -137,23 +158,40 @@ impl Server {
         });
         self.shared.writers.fetch_add(1, Ordering::SeqCst);
         let shared = self.shared.clone();
-        std::thread::spawn(move || {
-            write_loop(write_half, rx);
-            shared.writers.fetch_sub(1, Ordering::SeqCst);
-        });
+        let spawned = std::thread::Builder::new()
+            .name(format!("guichet-ecrit-{id}"))
+            .spawn(move || {
+                write_loop(write_half, rx);
+                shared.writers.fetch_sub(1, Ordering::SeqCst);
+            });
+        if spawned.is_err() {
+            // No thread to be had (a process limit): this client is closed, the others are served.
+            self.shared.writers.fetch_sub(1, Ordering::SeqCst);
+            remove(&self.shared, id);
+            return;
+        }
         let shared = self.shared.clone();
         let desk = self.desk.clone();
-        std::thread::spawn(move || {
-            let mut session = Session {
-                desk: &desk,
-                shared: &shared,
-                tx,
-                login: None,
-            };
-            session.serve(stream);
-            drop(session);
-            remove(&shared, id);
-        });
+        let closing = stream.try_clone().ok();
+        let spawned = std::thread::Builder::new()
+            .name(format!("guichet-lit-{id}"))
+            .spawn(move || {
+                let mut session = Session {
+                    desk: &desk,
+                    shared: &shared,
+                    tx,
+                    login: None,
+                };
+                session.serve(stream);
+                drop(session);
+                remove(&shared, id);
+            });
+        if spawned.is_err() {
+            remove(&self.shared, id);
+            if let Some(s) = closing {
+                let _ = s.shutdown(std::net::Shutdown::Both);
+            }
+        }
     }
 
     fn close(self) -> Result<(), String> {
@@ -172,6 +210,8 @@ impl Server {
         while self.shared.writers.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(10));
         }
+        // No command may start between here and the end of the process.
+        std::mem::forget(_quiet);
         Ok(())
     }
 }
@@ -316,6 +356,11 @@ impl Session<'_> {
             Request::Execute { acting_as, line } => self.write(|desk| {
                 receipt(desk.execute_line(&Actor::acting_as(&login, acting_as), &line))
             }),
+            // Only what a client cannot send as a command is refused on its word: a line it could not read.
+            Request::RefuseLine { refusal, .. } if refusal.rule != Rule::Syntax => Reply::Failed(
+                "seule une ligne illisible (refus de syntaxe) se journalise sans être exécutée"
+                    .to_string(),
+            ),
             Request::RefuseLine {
                 acting_as,
                 line,
@@ -371,10 +416,19 @@ impl Session<'_> {
 }
 
 fn read_request(stream: &mut UnixStream) -> Result<Request, WireError> {
-    let len = wire::read_len(stream)?;
-    // A started frame must arrive whole, and soon.
+    // Between requests a client may be idle as long as it likes; a started frame must arrive whole, and soon.
+    let mut first = [0u8; 1];
+    loop {
+        match std::io::Read::read(stream, &mut first) {
+            Ok(0) => return Err(WireError::Closed),
+            Ok(_) => break,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
     let _ = stream.set_read_timeout(Some(STALL));
-    let request = wire::read_body(stream, len);
+    let request = wire::read_len(&mut std::io::Read::chain(&first[..], &mut *stream))
+        .and_then(|len| wire::read_body(stream, len));
     let _ = stream.set_read_timeout(None);
     request
 }

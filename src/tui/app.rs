@@ -382,6 +382,13 @@ impl<'a> App<'a> {
                             self.goto(espace, None);
                         }
                     },
+                    Key::Esc if matches!(pending, Pending::Save(..)) => {
+                        // As the question says: the form is closed and the record shown as it is now.
+                        with_screen!(self, screen, _ctx, screen.discard());
+                        self.live.stale = None;
+                        self.status = None;
+                        self.refresh();
+                    }
                     Key::Char('n') | Key::Char('N') | Key::Esc => {}
                     _ => self.overlay = Some(Overlay::Confirm(pending)),
                 }

@@ -5,6 +5,7 @@
 pub mod checks;
 pub mod crash;
 pub mod screen;
+pub mod server;
 
 use guichet::desk::{Actor, Desk, DeskError};
 use guichet::domain::Refusal;
