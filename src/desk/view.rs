@@ -8,6 +8,7 @@ use crate::domain::dossier::{Channel, Corbeille, DocumentKind, Dossier, Kind};
 use crate::domain::ids::{DossierId, Email, PigpId, Siret};
 use crate::domain::rules;
 use crate::domain::user::{User, UserStatus};
+use crate::store::GpState;
 use crate::store::journal::{Entry, Outcome, Subject};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -327,63 +328,83 @@ impl Desk {
     /// R16: departed or deleted users still attached in Chorus Pro or still holding MADRHAS rights.
     pub fn residual_access(&self) -> Result<Vec<Value>, DeskError> {
         let store = self.store();
-        let mut out = Vec::new();
-        for status in [UserStatus::Sorti, UserStatus::Supprime] {
-            for u in store.users_with_status(status)? {
-                let attachments: Vec<Value> = store
-                    .attachments_of_user(u.id)?
-                    .into_iter()
-                    .filter(|a| {
-                        matches!(
-                            a.status,
-                            AttachmentStatus::Actif | AttachmentStatus::Demande
-                        )
-                    })
-                    .map(|a| json!({"siret": a.siret, "role": a.role, "status": a.status}))
-                    .collect();
-                let rights: Vec<Siret> = store
-                    .rights_of_user(u.id)?
-                    .into_iter()
-                    .map(|r| r.siret)
-                    .collect();
-                if attachments.is_empty() && rights.is_empty() {
-                    continue;
-                }
-                out.push(json!({
-                    "email": u.email, "pigp_id": u.pigp_id, "name": format!("{} {}", u.prenom, u.nom),
-                    "status": u.status, "attachments": attachments, "rights": rights,
-                }));
+        let mut users = Vec::new();
+        for id in store.residual_users()? {
+            if let Some(u) = store.user(id)? {
+                users.push(u);
             }
+        }
+        // The departed first, then the deleted; by id within each.
+        users.sort_by_key(|u| (u.status != UserStatus::Sorti, u.id.0));
+        let mut out = Vec::new();
+        for u in users {
+            let attachments: Vec<Value> = store
+                .attachments_of_user(u.id)?
+                .into_iter()
+                .filter(|a| {
+                    matches!(
+                        a.status,
+                        AttachmentStatus::Actif | AttachmentStatus::Demande
+                    )
+                })
+                .map(|a| json!({"siret": a.siret, "role": a.role, "status": a.status}))
+                .collect();
+            let rights: Vec<Siret> = store
+                .rights_of_user(u.id)?
+                .into_iter()
+                .map(|r| r.siret)
+                .collect();
+            out.push(json!({
+                "email": u.email, "pigp_id": u.pigp_id, "name": format!("{} {}", u.prenom, u.nom),
+                "status": u.status, "attachments": attachments, "rights": rights,
+            }));
         }
         Ok(out)
     }
 
-    /// R14: active structures without a gestionnaire principal, and those whose GP is interim. Reads every
-    /// structure and its rattachements.
+    /// R14: active structures without a gestionnaire principal, and those whose GP is interim, in SIRET order.
+    /// Read from the index the transactions keep (`Store::derive`), not from every structure.
     pub fn orphans(&self) -> Result<Vec<Value>, DeskError> {
         let store = self.store();
         let mut out = Vec::new();
-        for (_, s) in
-            store.scan::<crate::domain::structure::Structure>(crate::store::T::Structures, b"")?
-        {
-            if !s.active {
-                continue;
+        for state in GpState::ALL {
+            for siret in store.gp_state_sirets(state)? {
+                let Some(s) = store.structure(siret)? else {
+                    continue;
+                };
+                let (situation, holder) = match state {
+                    GpState::SansGp => ("sans_gp", None),
+                    GpState::Interim => {
+                        let gp = store
+                            .attachments_of_structure(siret)?
+                            .into_iter()
+                            .find(|a| a.is_active_gp());
+                        let holder = match gp {
+                            Some(a) => store.user(a.user)?,
+                            None => None,
+                        };
+                        ("gp_interim", holder)
+                    }
+                };
+                out.push((siret.as_u64(), json!({
+                    "siret": s.siret, "name": s.name, "category": s.category, "departement": s.departement,
+                    "situation": situation, "gp": holder.map(|u| json!({"email": u.email, "pigp_id": u.pigp_id})),
+                })));
             }
-            let gp = store
-                .attachments_of_structure(s.siret)?
-                .into_iter()
-                .find(|a| a.is_active_gp());
-            let (situation, holder) = match &gp {
-                None => ("sans_gp", None),
-                Some(a) if a.interim => ("gp_interim", store.user(a.user)?),
-                Some(_) => continue,
-            };
-            out.push(json!({
-                "siret": s.siret, "name": s.name, "category": s.category, "departement": s.departement,
-                "situation": situation, "gp": holder.map(|u| json!({"email": u.email, "pigp_id": u.pigp_id})),
-            }));
         }
-        Ok(out)
+        out.sort_by_key(|(siret, _)| *siret);
+        Ok(out.into_iter().map(|(_, v)| v).collect())
+    }
+
+    /// The Accueil's alerts: structures without a GP, with an interim GP, and users with accès résiduels — three
+    /// counters.
+    pub fn alert_counts(&self) -> Result<(usize, usize, usize), DeskError> {
+        let store = self.store();
+        Ok((
+            store.gp_state_count(GpState::SansGp)?,
+            store.gp_state_count(GpState::Interim)?,
+            store.residual_count()?,
+        ))
     }
 
     fn direction_codes(&self, only: Option<&str>) -> Result<Vec<String>, DeskError> {

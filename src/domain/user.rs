@@ -53,4 +53,29 @@ impl User {
     pub fn display_name(&self) -> String {
         format!("{} {} {}", self.civilite.label(), self.prenom, self.nom)
     }
+
+    /// The directory's order: the name, folded (case and accents ignored).
+    pub fn sort_name(&self) -> String {
+        super::ids::fold(&format!("{} {}", self.nom, self.prenom))
+    }
+
+    /// What the directory's filter searches, folded: name, e-mail, PIGP identifier (or "compte Chorus Pro"),
+    /// population, codique and status.
+    pub fn search_text(&self) -> String {
+        super::ids::fold(&format!(
+            "{} {} {} {} {} {} {}",
+            self.nom,
+            self.prenom,
+            self.email,
+            self.pigp_id
+                .as_ref()
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| "compte chorus pro".to_string()),
+            self.population
+                .map(|p| p.label().to_string())
+                .unwrap_or_default(),
+            self.codique.as_deref().unwrap_or_default(),
+            self.status.label()
+        ))
+    }
 }

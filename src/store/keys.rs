@@ -14,6 +14,44 @@ pub fn user(id: UserId) -> [u8; 8] {
     id.0.to_be_bytes()
 }
 
+/// `sort name‖0‖user`: the directory in name order (the value holds the user's search text).
+pub fn user_name(sort_name: &str, id: UserId) -> Vec<u8> {
+    let mut k = Vec::with_capacity(sort_name.len() + 9);
+    k.extend_from_slice(sort_name.as_bytes());
+    k.push(0);
+    k.extend_from_slice(&user(id));
+    k
+}
+
+/// The user at the end of a `user_name` key.
+pub fn user_of_name(key: &[u8]) -> Option<UserId> {
+    user_from(key.get(key.len().checked_sub(8)?..)?)
+}
+
+/// The trigrams of a folded text: every window of three bytes, each once.
+pub fn trigrams(text: &str) -> std::collections::BTreeSet<[u8; 3]> {
+    text.as_bytes()
+        .windows(3)
+        .filter_map(|w| w.try_into().ok())
+        .collect()
+}
+
+/// `trigram‖user`: the users whose search text holds this trigram.
+pub fn trigram_user(trigram: [u8; 3], id: UserId) -> [u8; 11] {
+    let mut k = [0u8; 11];
+    k[..3].copy_from_slice(&trigram);
+    k[3..].copy_from_slice(&user(id));
+    k
+}
+
+/// The counters of the search indexes sort apart from the corbeilles' (whose keys hold a 0 byte after a
+/// direction code): 0xFF, then what is counted.
+pub const USERS_COUNTER: &[u8] = b"\xffusers";
+
+pub fn trigram_counter(trigram: [u8; 3]) -> [u8; 5] {
+    [0xff, b't', trigram[0], trigram[1], trigram[2]]
+}
+
 pub fn user_from(bytes: &[u8]) -> Option<UserId> {
     bytes.try_into().ok().map(|b| UserId(u64::from_be_bytes(b)))
 }

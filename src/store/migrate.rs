@@ -1,15 +1,44 @@
 //! The schema version of a database and the migrations that bring an older one to this build's version.
 //! Each migration is a function from version N to N+1, run once, in order, when the database is opened.
 
-use super::StoreError;
+use super::{StoreError, T, TREE_NAMES, WriteSet, codec};
+use crate::domain::user::User;
 
 /// The schema this build writes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 type Migration = fn(&sled::Db) -> Result<(), StoreError>;
 
-/// `MIGRATIONS[i]` brings a database from version i+1 to i+2. Empty while there is only version 1.
-const MIGRATIONS: &[Migration] = &[];
+/// `MIGRATIONS[i]` brings a database from version i+1 to i+2.
+const MIGRATIONS: &[Migration] = &[user_search];
+
+/// Schema 2: the directory's name and trigram indexes, and their counters, built from the users a schema-1
+/// database holds (the desk keeps them from then on, in each command's transaction).
+fn user_search(db: &sled::Db) -> Result<(), StoreError> {
+    let tree = |t: T| db.open_tree(TREE_NAMES[t as usize]);
+    let mut ws = WriteSet::default();
+    for item in tree(T::Users)?.iter() {
+        let (_, value) = item?;
+        let user: User = codec::decode(&value).map_err(StoreError::Corrupt)?;
+        ws.index_user_search(None, &user);
+    }
+    for (t, key, value) in &ws.ops {
+        match value {
+            Some(v) => tree(*t)?.insert(key.as_slice(), v.as_slice())?,
+            None => tree(*t)?.remove(key.as_slice())?,
+        };
+    }
+    let counters = tree(T::Counters)?;
+    let mut totals: std::collections::BTreeMap<&[u8], i64> = std::collections::BTreeMap::new();
+    for (key, delta) in &ws.counters {
+        *totals.entry(key.as_slice()).or_default() += delta;
+    }
+    for (key, total) in totals {
+        counters.insert(key, &total.to_be_bytes())?;
+    }
+    db.flush()?;
+    Ok(())
+}
 
 const KEY: &[u8] = b"schema_version";
 

@@ -5,6 +5,7 @@
 //! This module knows bytes, keys and trees; what the records mean and which writes a command makes is `desk/`'s.
 
 pub mod codec;
+mod derived;
 pub mod journal;
 pub mod keys;
 pub mod migrate;
@@ -13,7 +14,8 @@ mod raw;
 mod records;
 mod rows;
 
-pub use records::CorbeilleEntry;
+pub use derived::{GpState, structure_search_text};
+pub use records::{CorbeilleEntry, Found};
 pub use rows::{PageQuery, RawRows, RemoteReads, Rows};
 
 use journal::{Draft, Entry, GENESIS};
@@ -53,10 +55,20 @@ pub enum T {
     Counters,
     Journal,
     JournalBySubject,
+    /// The directory in name order; the value is the user's search text (schema 2).
+    UsersByName,
+    /// `trigram‖user` for the directory's filter, with a counter per trigram (schema 2).
+    UsersByTrigram,
+    /// `state‖siret`: the active structures without a GP or with an interim GP (R14), with counters.
+    StructuresByGp,
+    /// The users with accès résiduels (R16), with a counter.
+    UsersResidual,
+    /// `fold(name)‖0‖siret` → the structure's search text: the structures in name order, with a counter.
+    StructuresByName,
 }
 
 impl T {
-    pub const ALL: [T; 22] = [
+    pub const ALL: [T; 27] = [
         T::Meta,
         T::Directions,
         T::Operators,
@@ -79,6 +91,11 @@ impl T {
         T::Counters,
         T::Journal,
         T::JournalBySubject,
+        T::UsersByName,
+        T::UsersByTrigram,
+        T::StructuresByGp,
+        T::UsersResidual,
+        T::StructuresByName,
     ];
 
     pub fn name(self) -> &'static str {
@@ -91,7 +108,7 @@ impl T {
     }
 }
 
-pub const TREE_NAMES: [&str; 22] = [
+pub const TREE_NAMES: [&str; 27] = [
     "meta",
     "directions",
     "operators",
@@ -114,6 +131,11 @@ pub const TREE_NAMES: [&str; 22] = [
     "counters",
     "journal",
     "journal_by_subject",
+    "users_by_name",
+    "users_by_trigram",
+    "structures_by_gp",
+    "users_residual",
+    "structures_by_name",
 ];
 
 /// Bounded page cache: a national database must not grow the desk past its memory budget.
@@ -241,11 +263,36 @@ impl Store {
         migrate::run(&db, &trees[T::Meta as usize])?;
         db.flush()?;
         restrict_permissions(path)?;
-        Ok(Store {
+        let store = Store {
             backend: Backend::Local { db, trees },
             path: path.to_path_buf(),
             reads: AtomicU64::new(0),
-        })
+        };
+        store.derive_all()?;
+        Ok(store)
+    }
+
+    /// Writes a write set outside any command: the indexes a newer build derives from an older database's
+    /// records, once, at opening (no journal entry: no record changes).
+    fn apply_raw(&self, ws: WriteSet) -> Result<(), StoreError> {
+        let (db, trees) = self.local()?;
+        for (t, key, value) in &ws.ops {
+            let tree = &trees[*t as usize];
+            match value {
+                Some(v) => tree.insert(key.as_slice(), v.as_slice())?,
+                None => tree.remove(key.as_slice())?,
+            };
+        }
+        let counters = &trees[T::Counters as usize];
+        for (key, delta) in &ws.counters {
+            let current = counters
+                .get(key)?
+                .and_then(|v| v.as_ref().try_into().ok().map(i64::from_be_bytes))
+                .unwrap_or(0);
+            counters.insert(key.as_slice(), &(current + delta).to_be_bytes())?;
+        }
+        db.flush()?;
+        Ok(())
     }
 
     /// A store whose trees a `guichet serve` process owns: reads go over its socket; writes are the server's.

@@ -20,7 +20,7 @@ impl Store {
             if i == T::Meta as usize {
                 for item in tree.iter() {
                     let (key, _) = item?;
-                    if key.as_ref() != SCHEMA_KEY {
+                    if key.as_ref() != SCHEMA_KEY && key.as_ref() != super::derived::DERIVED {
                         return Ok(false);
                     }
                 }
@@ -68,6 +68,9 @@ impl Store {
         let (db, trees) = self.local()?;
         db.flush()?;
         migrate::run(db, &trees[T::Meta as usize])?;
+        // A backup of an older build lacks the derived indexes; one of this build has them: rebuilt either way.
+        trees[T::Meta as usize].remove(super::derived::DERIVED)?;
+        self.derive_all()?;
         db.flush()?;
         Ok(())
     }

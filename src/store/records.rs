@@ -15,6 +15,14 @@ fn status_code(status: UserStatus) -> u8 {
 }
 use chrono::NaiveDate;
 
+/// A user the directory's filter found: his id, his place in name order, and the text the filter searched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub id: UserId,
+    pub sort_name: String,
+    pub text: String,
+}
+
 /// One line of a corbeille, read from the index alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CorbeilleEntry {
@@ -62,11 +70,41 @@ impl WriteSet {
             self.delete(T::UsersByStatus, &keys::status_user(old.status, new.id));
         }
         self.mark(T::UsersByStatus, &keys::status_user(new.status, new.id));
+        self.index_user_search(old, new);
         self.put_raw(T::UsersByEmail, new.email.as_str().as_bytes(), &id);
         if let Some(p) = &new.pigp_id {
             self.put_raw(T::UsersByPigp, p.as_str().as_bytes(), &id);
         }
         self.put(T::Users, &id, new)
+    }
+
+    /// The directory's name and trigram entries of a user, and their counters: only what changed is rewritten.
+    pub(super) fn index_user_search(&mut self, old: Option<&User>, new: &User) {
+        let text = new.search_text();
+        let key = keys::user_name(&new.sort_name(), new.id);
+        let (old_key, old_text) = match old {
+            Some(o) => (Some(keys::user_name(&o.sort_name(), o.id)), o.search_text()),
+            None => {
+                self.count(keys::USERS_COUNTER.to_vec(), 1);
+                (None, String::new())
+            }
+        };
+        if old_key.as_ref() == Some(&key) && old_text == text {
+            return;
+        }
+        if let Some(old_key) = old_key.filter(|k| *k != key) {
+            self.delete(T::UsersByName, &old_key);
+        }
+        self.put_raw(T::UsersByName, &key, text.as_bytes());
+        let (before, after) = (keys::trigrams(&old_text), keys::trigrams(&text));
+        for t in before.difference(&after) {
+            self.delete(T::UsersByTrigram, &keys::trigram_user(*t, new.id));
+            self.count(keys::trigram_counter(*t).to_vec(), -1);
+        }
+        for t in after.difference(&before) {
+            self.mark(T::UsersByTrigram, &keys::trigram_user(*t, new.id));
+            self.count(keys::trigram_counter(*t).to_vec(), 1);
+        }
     }
 
     /// A dossier, its reference, corbeille and SIRET indexes, and the corbeille counters.
@@ -439,6 +477,84 @@ impl Store {
     /// One journal entry by its sequence number.
     pub fn journal_entry(&self, seq: u64) -> Result<Option<Entry>, StoreError> {
         self.get(T::Journal, &keys::seq(seq))
+    }
+
+    /// How many users the directory lists: the counter kept by the transactions.
+    pub fn users_count(&self) -> Result<usize, StoreError> {
+        Ok(usize::try_from(self.counter(keys::USERS_COUNTER)?).unwrap_or(0))
+    }
+
+    /// A page of the directory in name order: the users whose folded name starts with `prefix` (every user for
+    /// ""), after skipping `skip`; reads the index entries of the page and their records only.
+    pub fn directory_page(
+        &self,
+        prefix: &str,
+        skip: usize,
+        limit: usize,
+    ) -> Result<Vec<User>, StoreError> {
+        let mut out = Vec::with_capacity(limit);
+        for k in self.keys(T::UsersByName, prefix.as_bytes(), skip, limit)? {
+            if let Some(u) = keys::user_of_name(&k)
+                .map(|id| self.user(id))
+                .transpose()?
+                .flatten()
+            {
+                out.push(u);
+            }
+        }
+        Ok(out)
+    }
+
+    /// How many folded names start with `prefix`: the counter for "", else the index keys under it.
+    pub fn directory_count(&self, prefix: &str) -> Result<usize, StoreError> {
+        if prefix.is_empty() {
+            return self.users_count();
+        }
+        let mut n = 0;
+        for k in self.key_rows(T::UsersByName, prefix.as_bytes(), 0, 512)? {
+            k?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// The users whose search text contains `needle` (folded, three bytes at least), in name order: the postings
+    /// of the needle's rarest trigram (by its counter), each candidate checked against its text.
+    pub fn directory_search(&self, needle: &str) -> Result<Vec<Found>, StoreError> {
+        let mut rarest: Option<([u8; 3], i64)> = None;
+        for t in keys::trigrams(needle) {
+            let n = self.counter(&keys::trigram_counter(t))?;
+            if rarest.is_none_or(|(_, best)| n < best) {
+                rarest = Some((t, n));
+            }
+        }
+        let Some((trigram, count)) = rarest else {
+            return Ok(Vec::new());
+        };
+        let mut found = Vec::new();
+        if count == 0 {
+            return Ok(found);
+        }
+        for k in self.key_rows(T::UsersByTrigram, &trigram, 0, 512)? {
+            let (k, _) = k?;
+            let Some(u) = keys::user_from(&k[3..])
+                .map(|id| self.user(id))
+                .transpose()?
+                .flatten()
+            else {
+                continue;
+            };
+            let text = u.search_text();
+            if text.contains(needle) {
+                found.push(Found {
+                    id: u.id,
+                    sort_name: u.sort_name(),
+                    text,
+                });
+            }
+        }
+        found.sort_by(|a, b| (&a.sort_name, a.id.0).cmp(&(&b.sort_name, b.id.0)));
+        Ok(found)
     }
 
     /// The journal entries about a subject, oldest first.

@@ -191,6 +191,95 @@ pub fn check_indexes(desk: &Desk) -> Result<(), String> {
         &rows(desk, T::UsersByStatus)?,
         &marks(by_status),
     )?;
+    // The directory's name and trigram indexes (schema 2), and their counters.
+    let mut by_name = BTreeMap::new();
+    let mut by_trigram = BTreeSet::new();
+    let mut search_counts: BTreeMap<Vec<u8>, i64> = BTreeMap::new();
+    for (_, u) in &users {
+        let text = u.search_text();
+        by_name.insert(
+            keys::user_name(&u.sort_name(), u.id),
+            text.as_bytes().to_vec(),
+        );
+        for t in keys::trigrams(&text) {
+            by_trigram.insert(keys::trigram_user(t, u.id).to_vec());
+            *search_counts
+                .entry(keys::trigram_counter(t).to_vec())
+                .or_default() += 1;
+        }
+    }
+    if !users.is_empty() {
+        search_counts.insert(keys::USERS_COUNTER.to_vec(), users.len() as i64);
+    }
+    // The R14 and R16 indexes the transactions derive, against a recomputation from every record.
+    let structures: Vec<(sled::IVec, guichet::domain::structure::Structure)> =
+        store.scan(T::Structures, b"").map_err(e)?;
+    let attachments: Vec<(sled::IVec, guichet::domain::chorus::Attachment)> =
+        store.scan(T::Attachments, b"").map_err(e)?;
+    let rights: Vec<(sled::IVec, guichet::domain::chorus::Right)> =
+        store.scan(T::Rights, b"").map_err(e)?;
+    let mut by_gp = BTreeSet::new();
+    for (_, s) in structures.iter().filter(|(_, s)| s.active) {
+        let gp = attachments
+            .iter()
+            .find(|(_, a)| a.siret == s.siret && a.is_active_gp());
+        let code = match gp {
+            None => b's',
+            Some((_, a)) if a.interim => b'i',
+            Some(_) => continue,
+        };
+        by_gp.insert([&[code][..], &keys::siret(s.siret)].concat());
+        *search_counts.entry(vec![0xff, b'o', code]).or_default() += 1;
+    }
+    let mut residual = BTreeSet::new();
+    for (_, u) in &users {
+        use guichet::domain::chorus::AttachmentStatus;
+        use guichet::domain::user::UserStatus;
+        let leaver = matches!(u.status, UserStatus::Sorti | UserStatus::Supprime);
+        let holds = rights.iter().any(|(_, r)| r.user == u.id)
+            || attachments.iter().any(|(_, a)| {
+                a.user == u.id
+                    && matches!(
+                        a.status,
+                        AttachmentStatus::Actif | AttachmentStatus::Demande
+                    )
+            });
+        if leaver && holds {
+            residual.insert(keys::user(u.id).to_vec());
+            *search_counts.entry(vec![0xff, b'r']).or_default() += 1;
+        }
+    }
+    let mut by_structure_name = BTreeMap::new();
+    for (_, s) in &structures {
+        let mut k = guichet::domain::ids::fold(&s.name).into_bytes();
+        k.push(0);
+        k.extend_from_slice(&keys::siret(s.siret));
+        by_structure_name.insert(k, guichet::store::structure_search_text(s).into_bytes());
+    }
+    if !structures.is_empty() {
+        search_counts.insert(vec![0xff, b'S'], structures.len() as i64);
+    }
+    same_index(
+        "structures_by_name",
+        &rows(desk, T::StructuresByName)?,
+        &by_structure_name,
+    )?;
+    same_index(
+        "structures_by_gp",
+        &rows(desk, T::StructuresByGp)?,
+        &marks(by_gp),
+    )?;
+    same_index(
+        "users_residual",
+        &rows(desk, T::UsersResidual)?,
+        &marks(residual),
+    )?;
+    same_index("users_by_name", &rows(desk, T::UsersByName)?, &by_name)?;
+    same_index(
+        "users_by_trigram",
+        &rows(desk, T::UsersByTrigram)?,
+        &marks(by_trigram),
+    )?;
     let user_seq = meta_sequence(desk, b"user_seq")?;
     if user_seq < max_user {
         return Err(format!(
@@ -207,7 +296,7 @@ pub fn check_indexes(desk: &Desk) -> Result<(), String> {
         BTreeSet::new(),
         BTreeSet::new(),
     );
-    let mut recount: BTreeMap<Vec<u8>, i64> = BTreeMap::new();
+    let mut recount: BTreeMap<Vec<u8>, i64> = search_counts;
     let mut max_number: BTreeMap<u16, u32> = BTreeMap::new();
     for (k, d) in &dossiers {
         if k.as_ref() != d.id.key() {
@@ -271,7 +360,7 @@ pub fn check_indexes(desk: &Desk) -> Result<(), String> {
         let expected = recount.remove(&key).unwrap_or(0);
         if counter != expected {
             return Err(format!(
-                "the counter {:?} says {counter}, a recount of the dossiers says {expected}",
+                "the counter {:?} says {counter}, a recount of the dossiers and users says {expected}",
                 String::from_utf8_lossy(&key)
             ));
         }

@@ -12,7 +12,14 @@ use super::context::{Ctx, DeskError, Done};
 use crate::store::Store;
 use crate::store::journal::Subject;
 
+/// Runs a command's handler, then stages the derived indexes its writes change (R14, R16: `Store::derive`).
 pub(crate) fn run(ctx: &mut Ctx, command: &Command) -> Result<Done, DeskError> {
+    let done = handle(ctx, command)?;
+    ctx.store.derive(&mut ctx.ws)?;
+    Ok(done)
+}
+
+fn handle(ctx: &mut Ctx, command: &Command) -> Result<Done, DeskError> {
     match command {
         Command::DirectionAdd(c) => reference::direction_add(ctx, c),
         Command::OperatorAdd(c) => reference::operator_add(ctx, c),

@@ -112,13 +112,7 @@ impl Screen for State {
                 });
             }
         }
-        let orphans = ctx.desk.orphans().unwrap_or_default();
-        let without = orphans
-            .iter()
-            .filter(|o| o["situation"] == "sans_gp")
-            .count();
-        let interim = orphans.len() - without;
-        let residual = ctx.desk.residual_access().map(|r| r.len()).unwrap_or(0);
+        let (without, interim, residual) = ctx.desk.alert_counts().unwrap_or_default();
         let waiting = items
             .iter()
             .find_map(|i| match i {

@@ -8,9 +8,10 @@ mod fiche;
 
 use super::utilisateurs::sheet::Sheet;
 use super::{Ctx, Flow, Screen, Target};
+use crate::domain::ids::Siret;
 use crate::domain::ids::fold;
 use crate::domain::structure::Structure;
-use crate::store::T;
+use crate::store::{GpState, structure_search_text};
 use crate::tui::keymap::{Binding, Key, Move};
 use crate::tui::strings as s;
 use crate::tui::widgets::filter::{Filter, Typed};
@@ -22,7 +23,6 @@ use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row};
-use std::collections::HashSet;
 
 /// Below this width the list drops the académie column.
 const WIDE: u16 = 100;
@@ -39,22 +39,11 @@ struct Entry {
     /// The GP's name, if the structure has one.
     gp: Option<String>,
     interim: bool,
-    folded: String,
 }
 
 impl Entry {
     fn of(s: Structure, gp: Option<String>, interim: bool) -> Entry {
         let academie = s.academie.unwrap_or_default();
-        let folded = fold(&format!(
-            "{} {} {} {} {} {} {}",
-            s.siret,
-            s.name,
-            s.category.wire(),
-            s.departement,
-            academie,
-            s.uai.as_ref().map(|u| u.to_string()).unwrap_or_default(),
-            gp.as_deref().unwrap_or("sans gp")
-        ));
         Entry {
             siret: s.siret.to_string(),
             spaced: s.siret.spaced(),
@@ -64,7 +53,6 @@ impl Entry {
             academie,
             gp,
             interim,
-            folded,
         }
     }
 }
@@ -80,8 +68,18 @@ pub enum Action {
 
 #[derive(Default)]
 pub struct State {
-    entries: Vec<Entry>,
-    shown: Vec<usize>,
+    /// The structures R14 points at (SIRET and search text, in name order), in the orphans view.
+    scope: Option<Vec<(Siret, String)>>,
+    /// The structures the list holds when it is not every one: the scope, or what the filter found.
+    picked: Option<Vec<(Siret, String)>>,
+    /// The filter the list was last narrowed with.
+    needle: String,
+    /// The lines of the list, and every structure (for "n sur N").
+    total: usize,
+    all: usize,
+    /// The lines drawn: the page that starts at line `page_at`.
+    page: Vec<Entry>,
+    page_at: usize,
     cursor: Cursor,
     filter: Filter,
     /// Only the structures without GP or with an interim GP (R14).
@@ -94,28 +92,75 @@ pub struct State {
 }
 
 impl State {
-    /// Reads every structure and its rattachements, to name its GP. Fine for a demonstration base; a national base
-    /// would keep the GP on the structure record (or a `gp_by_siret` index) and read the list a page at a time.
+    /// Reads what the list holds: the count, and the SIRETs of the R14 view; the lines are read a page at a time
+    /// when drawn, from the name index (a national base knows tens of thousands of structures).
     fn load(&mut self, ctx: &Ctx) {
         let store = ctx.desk.store();
-        let orphans: Option<HashSet<String>> = self.orphans.then(|| {
-            ctx.desk
-                .orphans()
-                .unwrap_or_default()
+        self.all = store.structures_count().unwrap_or(0);
+        self.scope = self.orphans.then(|| {
+            let mut scope: Vec<(String, Siret, String)> = GpState::ALL
                 .iter()
-                .filter_map(|o| o["siret"].as_str().map(str::to_string))
+                .flat_map(|state| store.gp_state_sirets(*state).unwrap_or_default())
+                .filter_map(|siret| store.structure(siret).ok().flatten())
+                .map(|s| (fold(&s.name), s.siret, structure_search_text(&s)))
+                .collect();
+            scope.sort();
+            scope
+                .into_iter()
+                .map(|(_, siret, text)| (siret, text))
                 .collect()
         });
-        let mut entries: Vec<Entry> = store
-            .scan::<Structure>(T::Structures, b"")
-            .unwrap_or_default()
+        self.needle.clear();
+        self.apply_filter(ctx);
+    }
+
+    fn apply_filter(&mut self, ctx: &Ctx) {
+        let needle = self.filter.needle();
+        let narrow = |list: &[(Siret, String)]| -> Vec<(Siret, String)> {
+            list.iter()
+                .filter(|(_, text)| text.contains(needle.as_str()))
+                .cloned()
+                .collect()
+        };
+        self.picked = match (&self.scope, &self.picked) {
+            (Some(scope), _) => Some(narrow(scope)),
+            (None, _) if needle.is_empty() => None,
+            (None, Some(picked))
+                if !self.needle.is_empty() && needle.contains(self.needle.as_str()) =>
+            {
+                Some(narrow(picked))
+            }
+            (None, _) => Some(
+                ctx.desk
+                    .store()
+                    .structures_matching(&needle)
+                    .unwrap_or_default(),
+            ),
+        };
+        self.needle = needle;
+        self.total = self.picked.as_ref().map_or(self.all, Vec::len);
+        self.page.clear();
+        self.page_at = usize::MAX;
+        self.cursor.settle(self.total, usize::MAX);
+    }
+
+    /// Reads the lines `[at, at + height)` with their GP, unless they are the ones drawn already.
+    fn fetch(&mut self, ctx: &Ctx, at: usize, height: usize) {
+        if self.page_at == at && self.page.len() >= height.min(self.total.saturating_sub(at)) {
+            return;
+        }
+        let store = ctx.desk.store();
+        let structures: Vec<Structure> = match &self.picked {
+            None => store.structures_page(at, height).unwrap_or_default(),
+            Some(picked) => picked
+                .iter()
+                .skip(at)
+                .take(height)
+                .filter_map(|(siret, _)| store.structure(*siret).ok().flatten())
+                .collect(),
+        };
+        self.page = structures
             .into_iter()
-            .map(|(_, s)| s)
-            .filter(|s| {
-                orphans
-                    .as_ref()
-                    .is_none_or(|o| o.contains(&s.siret.to_string()))
-            })
             .map(|s| {
                 let gp = store
                     .attachments_of_structure(s.siret)
@@ -130,23 +175,12 @@ impl State {
                 Entry::of(s, name, interim)
             })
             .collect();
-        entries.sort_by_cached_key(|e| (fold(&e.name), e.siret.clone()));
-        self.entries = entries;
-        self.apply_filter();
-    }
-
-    fn apply_filter(&mut self) {
-        let needle = self.filter.needle();
-        self.shown = (0..self.entries.len())
-            .filter(|&i| self.entries[i].folded.contains(&needle))
-            .collect();
-        self.cursor.settle(self.shown.len(), usize::MAX);
+        self.page_at = at;
     }
 
     fn selected(&self) -> Option<&Entry> {
-        self.shown
-            .get(self.cursor.selected)
-            .and_then(|&i| self.entries.get(i))
+        self.page
+            .get(self.cursor.selected.checked_sub(self.page_at)?)
     }
 
     fn open_fiche(&mut self, siret: &str, ctx: &Ctx) {
@@ -164,7 +198,7 @@ impl State {
             Typed::Open => return Some(self.act(Action::Open, ctx)),
             Typed::Changed => {
                 self.cursor = Cursor::default();
-                self.apply_filter();
+                self.apply_filter(ctx);
             }
         }
         Some(Flow::Changed)
@@ -321,7 +355,7 @@ impl Screen for State {
         if self.fiche.is_some() {
             self.sheet.on_move(movement);
         } else {
-            self.cursor.selected = movement.apply(self.cursor.selected, self.shown.len(), ctx.rows);
+            self.cursor.selected = movement.apply(self.cursor.selected, self.total, ctx.rows);
         }
         Flow::Changed
     }
@@ -407,14 +441,13 @@ impl State {
         );
         frame.render_widget(Paragraph::new(line), head);
         let height = list.height.saturating_sub(3) as usize;
-        self.cursor.settle(self.shown.len(), height);
+        self.cursor.settle(self.total, height);
+        self.fetch(ctx, self.cursor.offset, height.max(1));
         let wide = list.width >= WIDE;
         let rows: Vec<Row> = self
-            .shown
+            .page
             .iter()
-            .skip(self.cursor.offset)
             .take(height.max(1))
-            .filter_map(|&i| self.entries.get(i))
             .map(|e| {
                 let (gp, style) = match (&e.gp, e.interim) {
                     (None, _) => ("sans GP".to_string(), theme.warn()),
@@ -470,10 +503,11 @@ impl State {
         } else {
             "Structures"
         };
-        let count = if self.shown.len() == self.entries.len() {
-            format!("{}", self.entries.len())
-        } else {
-            format!("{} sur {}", self.shown.len(), self.entries.len())
+        let count = match &self.scope {
+            Some(scope) if self.total == scope.len() => format!("{}", self.total),
+            Some(scope) => format!("{} sur {}", self.total, scope.len()),
+            None if self.total == self.all => format!("{}", self.all),
+            None => format!("{} sur {}", self.total, self.all),
         };
         let title = Span::styled(format!(" {what} · {count} "), theme.title());
         let selected = self.cursor.selected.saturating_sub(self.cursor.offset);
@@ -487,7 +521,7 @@ impl State {
             Some(selected),
             &theme,
         );
-        if self.shown.is_empty() && list.height > 3 && list.width > 4 {
+        if self.total == 0 && list.height > 3 && list.width > 4 {
             let inner = Rect {
                 y: list.y + 2,
                 height: 1,

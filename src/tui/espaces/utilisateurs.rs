@@ -331,7 +331,7 @@ impl Screen for State {
             );
         }
         if self.list.filter.typing() && self.fiche.is_none() {
-            return match self.list.type_key(key) {
+            return match self.list.type_key(key, ctx) {
                 Typed::Pass => None,
                 Typed::Changed => Some(Flow::Changed),
                 Typed::Open => Some(self.act(Action::Open, ctx)),
@@ -444,6 +444,6 @@ impl Screen for State {
             }
             return;
         }
-        self.list.draw(frame, area, &theme);
+        self.list.draw(frame, area, ctx);
     }
 }

@@ -1,13 +1,12 @@
 //! The ASPASIE directory of the Utilisateurs espace: every account, or only the accès résiduels of R16, sorted by
 //! name, filtered as you type (ignoring case and accents), drawn a page at a time.
 
-use crate::domain::ids::fold;
+use crate::domain::ids::{Email, fold};
 use crate::domain::user::{User, UserStatus};
-use crate::store::T;
+use crate::store::Found;
 use crate::tui::espaces::Ctx;
 use crate::tui::keymap::Move;
 use crate::tui::strings as s;
-use crate::tui::theme::Theme;
 pub use crate::tui::widgets::filter::{Filter, Typed};
 use crate::tui::widgets::{self, Cursor};
 use ratatui::Frame;
@@ -15,7 +14,6 @@ use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row};
-use std::collections::HashMap;
 
 /// Below this width the directory drops the population and codique columns.
 const WIDE: u16 = 100;
@@ -37,6 +35,7 @@ pub struct Entry {
 
 impl Entry {
     fn of(u: User, residual: String) -> Entry {
+        let folded = u.search_text();
         let name = format!("{} {}", u.nom, u.prenom);
         let pigp = u.pigp_id.map(|p| p.to_string());
         let population = u
@@ -44,12 +43,6 @@ impl Entry {
             .map(|p| p.label().to_string())
             .unwrap_or_default();
         let codique = u.codique.unwrap_or_default();
-        let folded = fold(&format!(
-            "{name} {} {} {population} {codique} {}",
-            u.email,
-            pigp.as_deref().unwrap_or("compte chorus pro"),
-            u.status.label()
-        ));
         Entry {
             email: u.email.to_string(),
             name,
@@ -67,11 +60,31 @@ impl Entry {
     }
 }
 
+/// What the directory lists.
+#[derive(Debug, Default)]
+enum Source {
+    /// Every user, in name order (the name index, a page at a time).
+    #[default]
+    All,
+    /// The users whose name starts with the one or two letters typed.
+    Prefix(String),
+    /// The users whose search text contains what was typed (three letters or more), found through the trigram
+    /// index; typing on narrows this list without reading the store again.
+    Found { needle: String, found: Vec<Found> },
+    /// The accès résiduels of R16: the leavers only, a short list read whole.
+    Residual(Vec<Entry>),
+}
+
 #[derive(Debug, Default)]
 pub struct Directory {
-    entries: Vec<Entry>,
-    /// The entries the filter keeps, by index.
-    shown: Vec<usize>,
+    source: Source,
+    /// The lines of the source.
+    total: usize,
+    /// Every user in the directory (for "n sur N").
+    all: usize,
+    /// The lines drawn: the page that starts at line `page_at`.
+    page: Vec<Entry>,
+    page_at: usize,
     cursor: Cursor,
     pub filter: Filter,
     /// Only the users with accès résiduels (R16).
@@ -79,13 +92,13 @@ pub struct Directory {
 }
 
 impl Directory {
-    /// Reads the directory. The whole users tree is read (1,000 accounts in a demonstration base are a few
-    /// hundred kilobytes); a national base would need a sorted name index (`users_by_name`, `nom‖prénom‖id`)
-    /// read a page at a time, and a search index for the filter.
+    /// Reads what the list shows: counts and, for a filter, the users found; the lines themselves are read a page
+    /// at a time when drawn (a national directory holds tens of thousands of accounts).
     pub fn load(&mut self, ctx: &Ctx) {
         let store = ctx.desk.store();
-        let mut residual: HashMap<String, String> = HashMap::new();
+        self.all = store.users_count().unwrap_or(0);
         if self.residual {
+            let mut entries = Vec::new();
             for r in ctx.desk.residual_access().unwrap_or_default() {
                 let n = |k: &str| r[k].as_array().map(Vec::len).unwrap_or(0);
                 let plural =
@@ -95,36 +108,95 @@ impl Directory {
                     plural(n("attachments"), "rattachement"),
                     plural(n("rights"), "droit")
                 );
-                residual.insert(r["email"].as_str().unwrap_or("").to_string(), what);
+                let user = r["email"]
+                    .as_str()
+                    .and_then(|e| Email::parse(e).ok())
+                    .and_then(|e| store.user_by_email(&e).ok().flatten());
+                if let Some(u) = user {
+                    entries.push(Entry::of(u, what));
+                }
             }
+            entries.sort_by_cached_key(|e| (fold(&e.name), e.email.clone()));
+            self.source = Source::Residual(entries);
+        } else {
+            self.source = Source::All;
         }
-        let users = store.scan::<User>(T::Users, b"").unwrap_or_default();
-        let mut entries: Vec<Entry> = users
-            .into_iter()
-            .map(|(_, u)| u)
-            .filter_map(|u| match residual.remove(u.email.as_str()) {
-                Some(what) => Some(Entry::of(u, what)),
-                None if !self.residual => Some(Entry::of(u, String::new())),
-                None => None,
-            })
-            .collect();
-        entries.sort_by_cached_key(|e| (fold(&e.name), e.email.clone()));
-        self.entries = entries;
-        self.apply_filter();
+        self.apply_filter(ctx);
     }
 
-    fn apply_filter(&mut self) {
+    fn apply_filter(&mut self, ctx: &Ctx) {
+        let store = ctx.desk.store();
         let needle = self.filter.needle();
-        self.shown = (0..self.entries.len())
-            .filter(|&i| self.entries[i].folded.contains(&needle))
-            .collect();
-        self.cursor.settle(self.shown.len(), usize::MAX);
+        self.source = match std::mem::take(&mut self.source) {
+            Source::Residual(entries) => Source::Residual(entries),
+            _ if needle.is_empty() => Source::All,
+            _ if needle.len() < 3 => Source::Prefix(needle.clone()),
+            Source::Found {
+                needle: before,
+                found,
+            } if needle.contains(before.as_str()) => Source::Found {
+                found: found
+                    .into_iter()
+                    .filter(|f| f.text.contains(needle.as_str()))
+                    .collect(),
+                needle: needle.clone(),
+            },
+            _ => Source::Found {
+                found: store.directory_search(&needle).unwrap_or_default(),
+                needle: needle.clone(),
+            },
+        };
+        self.total = match &self.source {
+            Source::All => self.all,
+            Source::Prefix(p) => store.directory_count(p).unwrap_or(0),
+            Source::Found { found, .. } => found.len(),
+            Source::Residual(entries) => entries
+                .iter()
+                .filter(|e| e.folded.contains(&needle))
+                .count(),
+        };
+        self.page.clear();
+        self.page_at = usize::MAX;
+        self.cursor.settle(self.total, usize::MAX);
+    }
+
+    /// Reads the lines `[at, at + height)` of the source, unless they are the ones drawn already.
+    fn fetch(&mut self, ctx: &Ctx, at: usize, height: usize) {
+        if self.page_at == at && self.page.len() >= height.min(self.total.saturating_sub(at)) {
+            return;
+        }
+        let store = ctx.desk.store();
+        let needle = self.filter.needle();
+        self.page = match &self.source {
+            Source::All => store.directory_page("", at, height).unwrap_or_default(),
+            Source::Prefix(p) => store.directory_page(p, at, height).unwrap_or_default(),
+            Source::Found { found, .. } => found
+                .iter()
+                .skip(at)
+                .take(height)
+                .filter_map(|f| store.user(f.id).ok().flatten())
+                .collect(),
+            Source::Residual(entries) => {
+                self.page = entries
+                    .iter()
+                    .filter(|e| e.folded.contains(&needle))
+                    .skip(at)
+                    .take(height)
+                    .cloned()
+                    .collect();
+                self.page_at = at;
+                return;
+            }
+        }
+        .into_iter()
+        .map(|u| Entry::of(u, String::new()))
+        .collect();
+        self.page_at = at;
     }
 
     pub fn selected(&self) -> Option<&Entry> {
-        self.shown
-            .get(self.cursor.selected)
-            .and_then(|&i| self.entries.get(i))
+        self.page
+            .get(self.cursor.selected.checked_sub(self.page_at)?)
     }
 
     pub fn filtered(&self) -> bool {
@@ -150,23 +222,32 @@ impl Directory {
     }
 
     pub fn on_move(&mut self, movement: Move, page: usize) {
-        self.cursor.selected = movement.apply(self.cursor.selected, self.shown.len(), page);
+        self.cursor.selected = movement.apply(self.cursor.selected, self.total, page);
     }
 
     /// A key while the filter is typed: ⏎ ends the typing and asks to open the selection, Échap clears the
     /// filter, ↑↓ PgPréc/PgSuiv still move (`Pass`), any other key edits the filter.
-    pub fn type_key(&mut self, key: &KeyEvent) -> Typed {
+    pub fn type_key(&mut self, key: &KeyEvent, ctx: &Ctx) -> Typed {
         let typed = self.filter.type_key(key);
         if typed == Typed::Changed {
             self.cursor = Cursor::default();
-            self.apply_filter();
+            self.apply_filter(ctx);
         }
         typed
     }
 
+    /// What the list's title says of the filter.
+    fn scope(&self) -> String {
+        match &self.source {
+            Source::Prefix(p) => format!(" · noms commençant par « {p} »"),
+            Source::Found { needle, .. } => format!(" · contenant « {needle} »"),
+            _ => String::new(),
+        }
+    }
+
     /// The filter line and the visible page of the list.
-    pub fn draw(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let theme = *theme;
+    pub fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let theme = ctx.theme;
         let [head, list] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
         let scope = self.residual.then_some(
@@ -179,14 +260,13 @@ impl Directory {
         );
         frame.render_widget(Paragraph::new(line), head);
         let height = list.height.saturating_sub(3) as usize;
-        self.cursor.settle(self.shown.len(), height);
+        self.cursor.settle(self.total, height);
+        self.fetch(ctx, self.cursor.offset, height.max(1));
         let wide = list.width >= WIDE;
         let rows: Vec<Row> = self
-            .shown
+            .page
             .iter()
-            .skip(self.cursor.offset)
             .take(height.max(1))
-            .filter_map(|&i| self.entries.get(i))
             .map(|e| {
                 let pigp = e
                     .pigp
@@ -273,14 +353,20 @@ impl Directory {
         } else {
             "Annuaire ASPASIE"
         };
-        let count = if self.shown.len() == self.entries.len() {
-            format!("{} utilisateur(s)", self.entries.len())
-        } else {
-            format!(
-                "{} sur {} utilisateur(s)",
-                self.shown.len(),
-                self.entries.len()
-            )
+        let count = match &self.source {
+            Source::All => format!("{} utilisateur(s)", self.all),
+            Source::Residual(entries) if self.total == entries.len() => {
+                format!("{} utilisateur(s)", self.total)
+            }
+            Source::Residual(entries) => {
+                format!("{} sur {} utilisateur(s)", self.total, entries.len())
+            }
+            _ => format!(
+                "{} sur {} utilisateur(s){}",
+                self.total,
+                self.all,
+                self.scope()
+            ),
         };
         let title = Span::styled(format!(" {what} · {count} "), theme.title());
         let selected = self.cursor.selected.saturating_sub(self.cursor.offset);
@@ -294,7 +380,7 @@ impl Directory {
             Some(selected),
             &theme,
         );
-        if self.shown.is_empty() && list.height > 3 && list.width > 4 {
+        if self.total == 0 && list.height > 3 && list.width > 4 {
             let inner = Rect {
                 y: list.y + 2,
                 height: 1,

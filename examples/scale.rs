@@ -1,0 +1,320 @@
+//! The scale harness (issue 7): on a large database (`guichet demo --scale national --db PATH`), measures what an
+//! operator feels, on the real `App` drawn into an off-screen terminal of 120×40, and prints one table of medians
+//! and 99th percentiles over repeated runs:
+//! - opening the database and drawing the Accueil (first frame), beside the same on a database holding only its
+//!   administrator and one direction;
+//! - switching espace, switching to the largest corbeille, paging it, opening a dossier;
+//! - each keystroke of a six-letter `/` filter over the users;
+//! - one command committed with its flush, beside a raw sled insert + flush of the same number of bytes;
+//! - the peak resident memory of this process (VmHWM).
+//!
+//! It writes to the database it measures (an operator `mesure.<direction>` and the notes of the timed commands):
+//! run it on a copy, or on a database generated for it.
+//! `cargo run --release --example scale -- PATH [runs]`
+
+use guichet::desk::{Actor, Command, Desk};
+use guichet::domain::dossier::Corbeille;
+use guichet::store::T;
+use guichet::tui::App;
+use guichet::tui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+type Outcome = Result<(), Box<dyn std::error::Error>>;
+
+struct Row {
+    what: String,
+    times: Vec<Duration>,
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn quantiles(times: &[Duration]) -> (f64, f64) {
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    let at = |q: usize| sorted[(sorted.len() * q / 100).min(sorted.len() - 1)];
+    (ms(at(50)), ms(at(99)))
+}
+
+/// The desk on `terminal`, as the terminal loop runs it: a key, then a frame.
+struct Desk2<'a> {
+    app: App<'a>,
+    terminal: Terminal<TestBackend>,
+}
+
+impl<'a> Desk2<'a> {
+    fn open(desk: &'a Desk, actor: Actor) -> Result<Desk2<'a>, Box<dyn std::error::Error>> {
+        let operator = desk
+            .store()
+            .operator(actor.effective())?
+            .ok_or("opérateur absent")?;
+        let mut d = Desk2 {
+            app: App::new(desk, actor, operator).with_theme(Theme { color: false }),
+            terminal: Terminal::new(TestBackend::new(120, 40))?,
+        };
+        d.draw()?;
+        Ok(d)
+    }
+
+    fn draw(&mut self) -> Result<(), Box<dyn std::error::Error>> {
+        let app = &mut self.app;
+        self.terminal.draw(|f| app.draw(f))?;
+        Ok(())
+    }
+
+    /// One key and the frame after it, timed.
+    fn key(&mut self, code: KeyCode) -> Result<Duration, Box<dyn std::error::Error>> {
+        let start = Instant::now();
+        self.app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+        self.draw()?;
+        Ok(start.elapsed())
+    }
+
+    fn text(&self) -> String {
+        let buffer = self.terminal.backend().buffer();
+        buffer.content().iter().map(|c| c.symbol()).collect()
+    }
+}
+
+fn first_frame(path: &Path, actor: &Actor) -> Result<Duration, Box<dyn std::error::Error>> {
+    let start = Instant::now();
+    let desk = Desk::open(path)?;
+    let d = Desk2::open(&desk, actor.clone())?;
+    let elapsed = start.elapsed();
+    drop(d);
+    Ok(elapsed)
+}
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn main() -> Outcome {
+    let mut args = std::env::args().skip(1);
+    let path = args
+        .next()
+        .ok_or("usage : scale CHEMIN_DE_LA_BASE [passes]")?;
+    let runs: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(20);
+    let path = Path::new(&path);
+    let login = guichet::cli::os_login();
+    let admin = Actor::new(&login);
+    let mut rows = Vec::new();
+
+    // The reference: a database with its administrator and one direction.
+    let empty_dir = tempfile::tempdir()?;
+    let empty = empty_dir.path().join("base");
+    {
+        let desk = Desk::open(&empty)?;
+        desk.execute_line(
+            &admin,
+            r#"{"cmd":"direction.add","code":"DRFIP69","name":"DRFiP du Rhône","codique":"069000","departements":["69"],"balf":"drfip69.demat@dgfip.finances.gouv.fr"}"#,
+        )?;
+    }
+    let mut empty_times = Vec::new();
+    let mut national_times = Vec::new();
+    for _ in 0..runs.min(10) {
+        empty_times.push(first_frame(&empty, &admin)?);
+        national_times.push(first_frame(path, &admin)?);
+    }
+
+    let desk = Desk::open(path)?;
+    let store = desk.store();
+    let counts = format!(
+        "{} directions, {} structures, {} utilisateurs, {} dossiers, {} rattachements, {} entrées de journal",
+        store.len(T::Directions)?,
+        store.len(T::Structures)?,
+        store.len(T::Users)?,
+        store.len(T::Dossiers)?,
+        store.len(T::Attachments)?,
+        store.journal_head()?.0
+    );
+    // The largest open corbeille, and a correspondant of its direction to look at it.
+    let (direction, corbeille, size) = desk
+        .queues(None)?
+        .into_iter()
+        .filter(|q| q.corbeille.is_open())
+        .max_by_key(|q| q.count)
+        .map(|q| (q.direction, q.corbeille, q.count))
+        .ok_or("aucune corbeille")?;
+    let operator = format!("mesure.{}", direction.to_lowercase());
+    if store.operator(&operator)?.is_none() {
+        desk.execute_line(
+            &admin,
+            &format!(
+                r#"{{"cmd":"operator.add","login":"{operator}","name":"Mesure","direction":"{direction}","role":"correspondant"}}"#
+            ),
+        )?;
+    }
+    let actor = Actor::acting_as(&login, Some(operator.clone()));
+    let mut d = Desk2::open(&desk, actor.clone())?;
+
+    // Switching espace: 1 → 2 → 3 → 4 → 1, every key a frame.
+    let mut switch = Vec::new();
+    for _ in 0..runs {
+        for c in ['2', '3', '4', '1'] {
+            switch.push(d.key(KeyCode::Char(c))?);
+        }
+    }
+    // The largest corbeille: from the first one, `l` until it is shown.
+    let position = Corbeille::ALL
+        .iter()
+        .position(|c| *c == corbeille)
+        .unwrap_or(0);
+    let mut to_corbeille = Vec::new();
+    let mut paging = Vec::new();
+    let mut opening = Vec::new();
+    for _ in 0..runs {
+        d.key(KeyCode::Char('1'))?;
+        d.key(KeyCode::Char('2'))?;
+        let start = Instant::now();
+        for _ in 0..position {
+            d.app
+                .on_key(KeyEvent::new(KeyCode::Char('l'), KeyModifiers::NONE));
+        }
+        d.draw()?;
+        to_corbeille.push(start.elapsed());
+        for _ in 0..3 {
+            paging.push(d.key(KeyCode::PageDown)?);
+        }
+        opening.push(d.key(KeyCode::Enter)?);
+        d.key(KeyCode::Esc)?;
+    }
+    let shown = d.text();
+
+    // The filter over the users: six letters of a name in the middle of the directory.
+    let users = store.len(T::Users)?;
+    let sample = store
+        .keys(T::Users, b"", users / 2, 1)?
+        .first()
+        .and_then(|k| guichet::store::keys::user_from(k))
+        .and_then(|id| store.user(id).ok().flatten())
+        .ok_or("aucun utilisateur")?;
+    let needle: String = guichet::domain::ids::fold(&sample.nom)
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .take(6)
+        .collect();
+    let mut filter = Vec::new();
+    for _ in 0..runs {
+        d.key(KeyCode::Char('3'))?;
+        d.key(KeyCode::Char('/'))?;
+        for c in needle.chars() {
+            filter.push(d.key(KeyCode::Char(c))?);
+        }
+        d.key(KeyCode::Esc)?;
+        d.key(KeyCode::Esc)?;
+    }
+    drop(d);
+
+    // One command with its flush, beside a raw insert + flush of as many bytes.
+    let dossier = store
+        .corbeille_page(&direction, corbeille, 0, 1)?
+        .first()
+        .map(|e| e.id)
+        .ok_or("corbeille vide")?;
+    let mut command = Vec::new();
+    let mut raw = Vec::new();
+    for i in 0..runs.max(20) {
+        let line = format!(
+            r#"{{"cmd":"dossier.note","dossier":"{dossier}","text":"Mesure {i} : relance par courriel."}}"#
+        );
+        let parsed = Command::parse_line(&line)?;
+        let start = Instant::now();
+        let receipt = desk.execute(&actor, &parsed)?;
+        command.push(start.elapsed());
+        let bytes = store
+            .get_raw(T::Journal, &guichet::store::keys::seq(receipt.seq))?
+            .map(|v| v.len())
+            .unwrap_or(0)
+            + store
+                .get_raw(T::Dossiers, &dossier.key())?
+                .map(|v| v.len())
+                .unwrap_or(0);
+        let tree = store.local_tree(T::Meta)?;
+        let start = Instant::now();
+        tree.insert(format!("mesure-{i}"), vec![0u8; bytes])?;
+        store.flush()?;
+        raw.push(start.elapsed());
+        tree.remove(format!("mesure-{i}"))?;
+    }
+    store.flush()?;
+
+    rows.push(Row {
+        what: "premier écran (ouverture + Accueil), base vide".into(),
+        times: empty_times,
+    });
+    rows.push(Row {
+        what: "premier écran (ouverture + Accueil), cette base".into(),
+        times: national_times,
+    });
+    rows.push(Row {
+        what: "changer d'espace (une touche, un écran)".into(),
+        times: switch,
+    });
+    rows.push(Row {
+        what: format!("aller à la plus grande corbeille ({size} dossiers)"),
+        times: to_corbeille,
+    });
+    rows.push(Row {
+        what: "page suivante de cette corbeille".into(),
+        times: paging,
+    });
+    rows.push(Row {
+        what: "ouvrir un dossier".into(),
+        times: opening,
+    });
+    rows.push(Row {
+        what: format!("filtre / sur {users} utilisateurs, par lettre (« {needle} »)"),
+        times: filter,
+    });
+    rows.push(Row {
+        what: "une commande écrite et flushée (dossier.note)".into(),
+        times: command,
+    });
+    rows.push(Row {
+        what: "insertion sled brute + flush, même taille".into(),
+        times: raw,
+    });
+
+    println!("base : {} — {counts}", path.display());
+    println!(
+        "{:<64} {:>7} {:>11} {:>9}",
+        "mesure", "n", "médiane ms", "p99 ms"
+    );
+    for row in &rows {
+        let (median, p99) = quantiles(&row.times);
+        println!(
+            "{:<64} {:>7} {:>11.2} {:>9.2}",
+            row.what,
+            row.times.len(),
+            median,
+            p99
+        );
+    }
+    let (empty_median, _) = quantiles(&rows[0].times);
+    let (national_median, _) = quantiles(&rows[1].times);
+    let (command_median, _) = quantiles(&rows[7].times);
+    let (raw_median, _) = quantiles(&rows[8].times);
+    println!(
+        "premier écran : ×{:.2} la base vide ; commande : ×{:.2} l'insertion brute ; mémoire résidente maximale : {:.1} Mio",
+        national_median / empty_median,
+        command_median / raw_median,
+        peak_rss_kib() as f64 / 1024.0
+    );
+    if !shown.contains("Dossier") {
+        eprintln!("(le dernier écran ne montrait pas de dossier : vérifiez la navigation)");
+    }
+    Ok(())
+}
