@@ -382,3 +382,22 @@ fn a_structures_users_are_exported_from_its_page() {
         "{written}"
     );
 }
+
+#[test]
+fn a_dossier_number_or_reference_typed_in_the_filter_opens_it_whatever_its_corbeille() {
+    let (_dir, desk) = world();
+    // The dossier is rejected: it is not in À qualifier, where the Dossiers espace opens.
+    ok(
+        &desk,
+        r#"{"cmd":"dossier.reject","dossier":"LOT-SEPT/0920131T","reason":"doublon"}"#,
+    );
+    let mut s = Screen::new(&desk, 120, 40);
+    s.key('2').key('/').typed("2026-00001");
+    assert!(s.text().contains("0 dossier"), "{}", s.text());
+    s.press(KeyCode::Enter);
+    assert!(s.text().contains("Dossier 2026-00001"), "{}", s.text());
+    // By its reference too, from the list again.
+    s.press(KeyCode::Esc).key('/').typed("LOT-SEPT/0920131T");
+    s.press(KeyCode::Enter);
+    assert!(s.text().contains("Dossier 2026-00001"), "{}", s.text());
+}

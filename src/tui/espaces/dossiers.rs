@@ -82,6 +82,9 @@ pub struct State {
     form: Option<(FormKind, Form)>,
     confirm_discard: bool,
     filter: Filter,
+    /// What the filter last found in the corbeille, and for which text: typing on narrows it, moving pages through
+    /// it, without reading the corbeille again.
+    matched: Option<(String, Vec<Line_>)>,
     /// The last dry run of the import form.
     preview: Option<files::Preview>,
 }
@@ -101,6 +104,7 @@ impl Default for State {
             form: None,
             confirm_discard: false,
             filter: Filter::default(),
+            matched: None,
             preview: None,
         }
     }
@@ -162,21 +166,49 @@ impl State {
                 .unwrap_or_default();
             self.lines = page.into_iter().filter_map(line).collect();
         } else {
-            let matching: Vec<Line_> = store
-                .corbeille_page(&direction, self.corbeille, 0, FILTER_SCAN)
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(line)
-                .filter(|l| self.filter.matches(&l.searched))
-                .collect();
+            let needle = self.filter.needle();
+            let matching: Vec<Line_> = match self.matched.take() {
+                Some((before, lines)) if needle.contains(before.as_str()) => lines
+                    .into_iter()
+                    .filter(|l| self.filter.matches(&l.searched))
+                    .collect(),
+                _ => store
+                    .corbeille_page(&direction, self.corbeille, 0, FILTER_SCAN)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(line)
+                    .filter(|l| self.filter.matches(&l.searched))
+                    .collect(),
+            };
             self.total = matching.len();
             self.cursor.settle(self.total, height);
             self.lines = matching
-                .into_iter()
+                .iter()
                 .skip(self.cursor.offset)
                 .take(height)
+                .cloned()
                 .collect();
+            self.matched = Some((needle, matching));
         }
+    }
+
+    /// Reads the corbeille again (it changed, or another one is shown): what the filter found is forgotten.
+    fn reload_page(&mut self, ctx: &Ctx) {
+        self.matched = None;
+        self.load_page(ctx);
+    }
+
+    /// ⏎ on a filter that is a dossier's number or reference opens that dossier, whatever its corbeille.
+    fn open_named(&mut self, ctx: &Ctx) -> Option<Flow> {
+        let key = self.filter.value().trim();
+        let found = ctx.desk.store().find_dossier(key).ok().flatten()?;
+        let id = found.id.to_string();
+        self.filter.reset();
+        self.matched = None;
+        self.person = 0;
+        self.load_dossier(&id, ctx);
+        self.view = View::Dossier(id);
+        Some(Flow::Changed)
     }
 
     fn selected_line(&self) -> Option<&Line_> {
@@ -481,7 +513,7 @@ impl Screen for State {
                 self.corbeille =
                     Corbeille::ALL[(self.corbeille.code() as usize + delta) % Corbeille::ALL.len()];
                 self.cursor = Cursor::default();
-                self.load_page(ctx);
+                self.reload_page(ctx);
                 Flow::Changed
             }
             (View::Corbeilles, Action::Import) => {
@@ -540,7 +572,9 @@ impl Screen for State {
         if matches!(self.view, View::Corbeilles) && self.filter.typing() {
             return match self.filter.type_key(key) {
                 Typed::Pass => None,
-                Typed::Open => Some(self.act(Action::Open, ctx)),
+                Typed::Open => self
+                    .open_named(ctx)
+                    .or_else(|| Some(self.act(Action::Open, ctx))),
                 Typed::Changed => {
                     self.cursor = Cursor::default();
                     self.load_page(ctx);
@@ -596,7 +630,7 @@ impl Screen for State {
 
     fn refresh(&mut self, ctx: &Ctx) {
         match &self.view {
-            View::Corbeilles => self.load_page(ctx),
+            View::Corbeilles => self.reload_page(ctx),
             View::Dossier(id) => {
                 let id = id.clone();
                 self.load_dossier(&id, ctx);
@@ -610,7 +644,7 @@ impl Screen for State {
                 self.corbeille = *c;
                 self.view = View::Corbeilles;
                 self.cursor = Cursor::default();
-                self.load_page(ctx);
+                self.reload_page(ctx);
             }
             Target::Dossier(id) => {
                 self.person = 0;
