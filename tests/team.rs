@@ -1103,3 +1103,52 @@ fn escape_on_the_save_over_question_closes_the_form_as_the_question_says() {
          with its text, as after `n`"
     );
 }
+
+#[test]
+fn a_desk_whose_server_vanishes_says_so_keeps_the_typed_note_and_saves_it_when_the_server_is_back()
+{
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("base");
+    let mut server = Server::start(&db);
+    let desk = server.desk();
+    let dossiers = world(&desk, 1);
+    let id = &dossiers[0];
+    let mut a = Screen::new(&desk, "alice");
+    a.open_dossier(id);
+    a.tick();
+    let note = "relancé par téléphone, contrat promis pour lundi";
+    a.key('m').typed(note);
+
+    // The server is killed (a crash, a reboot): the desk says so by itself, within a second.
+    let _ = server.child.kill();
+    let _ = server.child.wait();
+    let said = tick_until(&mut a, |a| a.status().contains("ne répond plus"));
+    assert!(
+        said.is_some(),
+        "the desk says the server is gone: {}",
+        a.status()
+    );
+    assert!(a.text().contains(note), "the typed note is still on screen");
+
+    // Saving now fails with the reason, and keeps the form and its text.
+    a.ctrl('s');
+    assert!(a.status().contains("ne répond plus"), "{}", a.status());
+    assert!(
+        a.text().contains(note),
+        "the form and its text are kept:\n{}",
+        a.text()
+    );
+
+    // The server is back: the same desk reconnects and the note is saved by the same key.
+    let server = Server::start(&db);
+    a.ctrl('s');
+    assert!(
+        a.status().contains("enregistr") || a.status().contains("note"),
+        "saved once the server is back: {}",
+        a.status()
+    );
+    let check = server.desk();
+    let shown = check.dossier_view(id).expect("the dossier").to_string();
+    assert!(shown.contains(note), "the note is in the dossier: {shown}");
+    server.stop();
+}
