@@ -108,7 +108,26 @@ fn main() -> Outcome {
         .ok_or("usage : scale CHEMIN_DE_LA_BASE [passes]")?;
     let runs: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(20);
     let path = Path::new(&path);
-    let login = guichet::cli::os_login();
+    // The base's administrator (the generator's login, or this one on a base it made).
+    let login = {
+        let desk = Desk::open(path)?;
+        let admins: Vec<String> = desk
+            .store()
+            .operators()?
+            .into_iter()
+            .filter(|o| o.role == guichet::domain::operator::OperatorRole::Admin)
+            .map(|o| o.login)
+            .collect();
+        let own = guichet::cli::os_login();
+        if admins.contains(&own) {
+            own
+        } else {
+            admins
+                .into_iter()
+                .next()
+                .ok_or("aucun administrateur dans la base")?
+        }
+    };
     let admin = Actor::new(&login);
     let mut rows = Vec::new();
 
