@@ -246,16 +246,25 @@ impl Store {
         restrict_new_files();
         std::fs::create_dir_all(path)
             .map_err(|e| StoreError::Io(format!("impossible de créer {} : {e}", path.display())))?;
-        let db = sled::Config::new()
-            .path(path)
-            .cache_capacity(CACHE_BYTES)
-            .open()
-            .map_err(|e| match e {
-                sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
-                    StoreError::Locked(path.display().to_string())
+        // sled's background threads let go of a database a moment after its last handle is dropped: a lock
+        // still held is asked again for a second before it is taken for another process's.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+        let db = loop {
+            match sled::Config::new()
+                .path(path)
+                .cache_capacity(CACHE_BYTES)
+                .open()
+            {
+                Ok(db) => break db,
+                Err(sled::Error::Io(io)) if io.to_string().contains("could not acquire lock") => {
+                    if std::time::Instant::now() >= deadline {
+                        return Err(StoreError::Locked(path.display().to_string()));
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(20));
                 }
-                other => StoreError::Io(format!("{} : {other}", path.display())),
-            })?;
+                Err(other) => return Err(StoreError::Io(format!("{} : {other}", path.display()))),
+            }
+        };
         let trees = TREE_NAMES
             .iter()
             .map(|name| db.open_tree(name))
