@@ -411,8 +411,8 @@ impl Desk {
         let codes: Vec<String> = self
             .store()
             .directions()?
-            .into_iter()
-            .map(|d| d.code)
+            .iter()
+            .map(|d| d.code.clone())
             .collect();
         match only {
             Some(code) => {

@@ -40,7 +40,7 @@ fn corbeille_dossiers(
     corbeille: Corbeille,
     filter: &Filter,
 ) -> Result<Vec<Dossier>, DeskError> {
-    let mut codes: Vec<String> = store.directions()?.into_iter().map(|d| d.code).collect();
+    let mut codes: Vec<String> = store.directions()?.iter().map(|d| d.code.clone()).collect();
     if let Some(only) = &filter.direction {
         let only = only.trim().to_uppercase();
         if !codes.contains(&only) {

@@ -4,6 +4,7 @@
 //!
 //! This module knows bytes, keys and trees; what the records mean and which writes a command makes is `desk/`'s.
 
+mod cache;
 pub mod codec;
 mod derived;
 pub mod journal;
@@ -201,6 +202,11 @@ impl WriteSet {
         }
     }
 
+    /// Whether this write set writes or deletes a row of `t`.
+    pub fn touches(&self, t: T) -> bool {
+        self.ops.iter().any(|(tree, _, _)| *tree == t)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.ops.is_empty() && self.counters.is_empty()
     }
@@ -220,6 +226,7 @@ pub struct Store {
     backend: Backend,
     path: PathBuf,
     reads: AtomicU64,
+    directions: cache::DirectionsCache,
 }
 
 /// Where the trees are: in this process, or in the `guichet serve` process that owns the database.
@@ -276,6 +283,7 @@ impl Store {
             backend: Backend::Local { db, trees },
             path: path.to_path_buf(),
             reads: AtomicU64::new(0),
+            directions: cache::DirectionsCache::default(),
         };
         store.derive_all()?;
         Ok(store)
@@ -285,6 +293,7 @@ impl Store {
     /// records, once, at opening (no journal entry: no record changes).
     fn apply_raw(&self, ws: WriteSet) -> Result<(), StoreError> {
         let (db, trees) = self.local()?;
+        let directions = ws.touches(T::Directions);
         for (t, key, value) in &ws.ops {
             let tree = &trees[*t as usize];
             match value {
@@ -300,6 +309,9 @@ impl Store {
                 .unwrap_or(0);
             counters.insert(key.as_slice(), &(current + delta).to_be_bytes())?;
         }
+        if directions {
+            self.directions.invalidate();
+        }
         db.flush()?;
         Ok(())
     }
@@ -310,6 +322,7 @@ impl Store {
             backend: Backend::Remote(reads),
             path: path.to_path_buf(),
             reads: AtomicU64::new(0),
+            directions: cache::DirectionsCache::default(),
         }
     }
 
@@ -472,6 +485,7 @@ impl Store {
     /// The writes of several commands and their journal entries, in order, in one transaction, not yet flushed.
     pub fn commit_all(&self, ws: WriteSet, drafts: Vec<Draft>) -> Result<Vec<Entry>, StoreError> {
         let (_, trees) = self.local()?;
+        let directions = ws.touches(T::Directions);
         let result = trees.transaction(|txs: &Vec<TransactionalTree>| {
             let abort = |e: String| ConflictableTransactionError::Abort(e);
             for (t, key, value) in &ws.ops {
@@ -519,6 +533,9 @@ impl Store {
             meta.insert(JOURNAL_HEAD, head)?;
             Ok(entries)
         });
+        if directions {
+            self.directions.invalidate();
+        }
         result.map_err(|e| match e {
             TransactionError::Abort(message) => StoreError::Corrupt(message),
             TransactionError::Storage(e) => StoreError::from(e),

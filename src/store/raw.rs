@@ -51,6 +51,7 @@ impl Store {
         let t =
             T::named(name).ok_or_else(|| StoreError::Corrupt(format!("arbre inconnu : {name}")))?;
         let tree = self.local_tree(t)?;
+        self.directions.invalidate();
         let mut pairs = pairs.into_iter().peekable();
         while pairs.peek().is_some() {
             let mut batch = sled::Batch::default();
@@ -67,6 +68,7 @@ impl Store {
     pub fn finish_restore(&self) -> Result<(), StoreError> {
         let (db, trees) = self.local()?;
         db.flush()?;
+        self.directions.invalidate();
         migrate::run(db, &trees[T::Meta as usize])?;
         // A backup of an older build lacks the derived indexes; one of this build has them: rebuilt either way.
         trees[T::Meta as usize].remove(super::derived::DERIVED)?;

@@ -2,7 +2,7 @@
 //! and counters are always staged together in the same `WriteSet`, so they cannot drift apart.
 
 use super::journal::{Entry, Subject};
-use super::{Store, StoreError, T, WriteSet, keys};
+use super::{Store, StoreError, T, WriteSet, keys, overlay};
 use crate::domain::chorus::{Attachment, Right};
 use crate::domain::dossier::{Corbeille, Dossier};
 use crate::domain::ids::{DossierId, Email, PigpId, Siret};
@@ -14,6 +14,7 @@ fn status_code(status: UserStatus) -> u8 {
     keys::status_user(status, UserId(0))[0]
 }
 use chrono::NaiveDate;
+use std::sync::Arc;
 
 /// A user the directory's filter found: his id, his place in name order, and the text the filter searched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,12 +182,23 @@ impl WriteSet {
 }
 
 impl Store {
-    pub fn directions(&self) -> Result<Vec<Direction>, StoreError> {
-        Ok(self
-            .scan(T::Directions, b"")?
-            .into_iter()
-            .map(|(_, d)| d)
-            .collect())
+    /// Every direction of the référentiel, decoded once per change (`cache`) when this process owns the trees.
+    pub fn directions(&self) -> Result<Arc<Vec<Direction>>, StoreError> {
+        let cached = self.is_local() && overlay::staged_under(T::Directions, b"", false).is_none();
+        if cached && let Some(directions) = self.directions.get() {
+            return Ok(directions);
+        }
+        let generation = self.directions.generation();
+        let directions: Arc<Vec<Direction>> = Arc::new(
+            self.scan(T::Directions, b"")?
+                .into_iter()
+                .map(|(_, d)| d)
+                .collect(),
+        );
+        if cached {
+            self.directions.fill(generation, directions.clone());
+        }
+        Ok(directions)
     }
 
     pub fn direction(&self, code: &str) -> Result<Option<Direction>, StoreError> {

@@ -158,9 +158,8 @@ impl Ctx<'_> {
                 .store()
                 .directions()
                 .ok()?
-                .into_iter()
-                .next()
-                .map(|d| d.code)
+                .first()
+                .map(|d| d.code.clone())
         })
     }
 }
