@@ -12,6 +12,7 @@
 //! run it on a copy, or on a database generated for it.
 //! `cargo run --release --example scale -- PATH [runs]`
 
+use clap::Parser;
 use guichet::desk::{Actor, Command, Desk};
 use guichet::domain::dossier::Corbeille;
 use guichet::store::T;
@@ -101,11 +102,108 @@ fn peak_rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
+/// The desk as a team uses a national base: `guichet serve` holds it open, each desk is its client. Two child
+/// processes of this harness play the parts, so that each one's memory is its own: `--serve DB SOCKET` runs
+/// `guichet serve` (the library's own command line), `--client SOCKET` opens a desk on it, draws the Accueil and
+/// prints the time from its start to that frame and its peak resident memory.
+fn child(mode: &str, mut args: impl Iterator<Item = String>) -> Outcome {
+    let start = Instant::now();
+    match mode {
+        "--serve" => {
+            let db = args.next().ok_or("--serve BASE SOCKET")?;
+            let socket = args.next().ok_or("--serve BASE SOCKET")?;
+            let cli = guichet::cli::Cli::parse_from([
+                "guichet", "--db", &db, "--socket", &socket, "serve",
+            ]);
+            std::process::exit(
+                if guichet::cli::run(cli) == std::process::ExitCode::SUCCESS {
+                    0
+                } else {
+                    1
+                },
+            );
+        }
+        _ => {
+            let socket = args.next().ok_or("--client SOCKET")?;
+            let socket = Path::new(&socket);
+            let desk = guichet::net::connect(socket.parent().unwrap_or(socket), socket)?
+                .ok_or("aucun serveur sur la socket")?;
+            let d = Desk2::open(&desk, Actor::new(guichet::cli::os_login()))?;
+            let elapsed = start.elapsed();
+            drop(d);
+            println!("{} {}", elapsed.as_micros(), peak_rss_kib());
+            Ok(())
+        }
+    }
+}
+
+/// Served: the first frames of `runs` desks on a server holding `path`, the desks' largest peak memory and the
+/// server's, in KiB.
+fn served(
+    path: &Path,
+    runs: usize,
+) -> Result<(Vec<Duration>, u64, u64), Box<dyn std::error::Error>> {
+    let exe = std::env::current_exe()?;
+    let dir = tempfile::tempdir()?;
+    let socket = dir.path().join("guichet.sock");
+    let mut server = std::process::Command::new(&exe)
+        .arg("--serve")
+        .arg(path)
+        .arg(&socket)
+        .stdout(std::process::Stdio::null())
+        .spawn()?;
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while std::os::unix::net::UnixStream::connect(&socket).is_err() {
+        if Instant::now() > deadline || server.try_wait()?.is_some() {
+            let _ = server.kill();
+            return Err("le serveur n'a pas répondu".into());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut times = Vec::new();
+    let mut client_kib = 0;
+    for _ in 0..runs {
+        let out = std::process::Command::new(&exe)
+            .arg("--client")
+            .arg(&socket)
+            .output()?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut fields = text.split_whitespace().map(|f| f.parse::<u64>());
+        match (fields.next(), fields.next()) {
+            (Some(Ok(micros)), Some(Ok(kib))) => {
+                times.push(Duration::from_micros(micros));
+                client_kib = client_kib.max(kib);
+            }
+            _ => {
+                let _ = server.kill();
+                return Err(format!("client : {}", String::from_utf8_lossy(&out.stderr)).into());
+            }
+        }
+    }
+    let server_kib = std::fs::read_to_string(format!("/proc/{}/status", server.id()))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0);
+    std::process::Command::new("kill")
+        .arg("-TERM")
+        .arg(server.id().to_string())
+        .status()?;
+    server.wait()?;
+    Ok((times, client_kib, server_kib))
+}
+
 fn main() -> Outcome {
     let mut args = std::env::args().skip(1);
     let path = args
         .next()
         .ok_or("usage : scale CHEMIN_DE_LA_BASE [passes]")?;
+    if path == "--serve" || path == "--client" {
+        return child(&path, args);
+    }
     let runs: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(20);
     let path = Path::new(&path);
     // The base's administrator (the generator's login, or this one on a base it made).
@@ -141,12 +239,28 @@ fn main() -> Outcome {
             r#"{"cmd":"direction.add","code":"DRFIP69","name":"DRFiP du Rhône","codique":"069000","departements":["69"],"balf":"drfip69.demat@dgfip.finances.gouv.fr"}"#,
         )?;
     }
+    // The desks served below are clients under this OS login: it must be an operator of both bases.
+    for base in [empty.as_path(), path] {
+        let desk = Desk::open(base)?;
+        let own = guichet::cli::os_login();
+        if desk.store().operator(&own)?.is_none() {
+            desk.execute_line(
+                &admin,
+                &format!(
+                    r#"{{"cmd":"operator.add","login":"{own}","name":"Mesure (guichet client)","role":"admin"}}"#
+                ),
+            )?;
+        }
+    }
     let mut empty_times = Vec::new();
     let mut national_times = Vec::new();
     for _ in 0..runs.min(10) {
         empty_times.push(first_frame(&empty, &admin)?);
         national_times.push(first_frame(path, &admin)?);
     }
+
+    let (empty_served, empty_client_kib, empty_server_kib) = served(&empty, runs.min(10))?;
+    let (national_served, client_kib, server_kib) = served(path, runs.min(10))?;
 
     let desk = Desk::open(path)?;
     let store = desk.store();
@@ -159,11 +273,11 @@ fn main() -> Outcome {
         store.len(T::Attachments)?,
         store.journal_head()?.0
     );
-    // The largest open corbeille, and a correspondant of its direction to look at it.
+    // The largest corbeille (the Traitées of ten years, on a national base), and a correspondant of its direction
+    // to look at it.
     let (direction, corbeille, size) = desk
         .queues(None)?
         .into_iter()
-        .filter(|q| q.corbeille.is_open())
         .max_by_key(|q| q.count)
         .map(|q| (q.direction, q.corbeille, q.count))
         .ok_or("aucune corbeille")?;
@@ -279,6 +393,14 @@ fn main() -> Outcome {
         times: national_times,
     });
     rows.push(Row {
+        what: "premier écran d'un guichet client de guichet serve, base vide".into(),
+        times: empty_served,
+    });
+    rows.push(Row {
+        what: "premier écran d'un guichet client de guichet serve, cette base".into(),
+        times: national_served,
+    });
+    rows.push(Row {
         what: "changer d'espace (une touche, un écran)".into(),
         times: switch,
     });
@@ -324,13 +446,23 @@ fn main() -> Outcome {
     }
     let (empty_median, _) = quantiles(&rows[0].times);
     let (national_median, _) = quantiles(&rows[1].times);
-    let (command_median, _) = quantiles(&rows[7].times);
-    let (raw_median, _) = quantiles(&rows[8].times);
+    let (empty_served_median, _) = quantiles(&rows[2].times);
+    let (served_median, _) = quantiles(&rows[3].times);
+    let (command_median, _) = quantiles(&rows[9].times);
+    let (raw_median, _) = quantiles(&rows[10].times);
     println!(
         "premier écran : ×{:.2} la base vide ; commande : ×{:.2} l'insertion brute ; mémoire résidente maximale : {:.1} Mio",
         national_median / empty_median,
         command_median / raw_median,
         peak_rss_kib() as f64 / 1024.0
+    );
+    println!(
+        "servie : premier écran ×{:.2} la base vide servie ; mémoire maximale d'un guichet client {:.1} Mio (base vide {:.1}), du serveur {:.1} Mio (base vide {:.1})",
+        served_median / empty_served_median,
+        client_kib as f64 / 1024.0,
+        empty_client_kib as f64 / 1024.0,
+        server_kib as f64 / 1024.0,
+        empty_server_kib as f64 / 1024.0
     );
     if !shown.contains("Dossier") {
         eprintln!("(le dernier écran ne montrait pas de dossier : vérifiez la navigation)");

@@ -23,7 +23,7 @@ use tempfile::TempDir;
 const SEED: u64 = 42;
 
 fn fresh_desk() -> (TempDir, Desk) {
-    let dir = tempfile::tempdir().expect("temporary directory");
+    let dir = common::process_tempdir();
     let now = chrono::DateTime::parse_from_rfc3339(NOW)
         .expect("fixed date")
         .to_utc();

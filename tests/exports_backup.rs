@@ -541,7 +541,7 @@ struct Demo {
 fn demo_base() -> &'static Demo {
     static DEMO: OnceLock<Demo> = OnceLock::new();
     DEMO.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("temporary directory");
+        let dir = process_tempdir();
         let source = dir.path().join("source");
         let now = chrono::DateTime::parse_from_rfc3339(NOW)
             .expect("date")

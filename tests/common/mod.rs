@@ -19,6 +19,30 @@ pub fn actor() -> Actor {
     Actor::new("admin.test")
 }
 
+/// A temporary directory for a fixture the tests of one binary share through a `static`: Rust never drops a
+/// static, so the directory is removed by an `atexit` hook when the test process ends.
+pub fn process_tempdir() -> TempDir {
+    static DIRS: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    extern "C" fn remove_all() {
+        let dirs = DIRS.lock().unwrap_or_else(|p| p.into_inner());
+        for dir in dirs.iter() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+    HOOK.call_once(|| {
+        // SAFETY: `remove_all` is an `extern "C" fn()` that neither unwinds nor calls `exit`.
+        unsafe {
+            libc::atexit(remove_all);
+        }
+    });
+    let dir = tempfile::tempdir().expect("temporary directory");
+    DIRS.lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(dir.path().to_path_buf());
+    dir
+}
+
 pub fn desk() -> (TempDir, Desk) {
     let dir = tempfile::tempdir().expect("temporary directory");
     let now = chrono::DateTime::parse_from_rfc3339(NOW)
