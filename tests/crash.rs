@@ -512,13 +512,27 @@ fn the_checker_sees_lost_lines_and_half_written_commands() {
             .insert(b"journal_head", head)
             .expect("head");
         let seq = keys::seq_from(&last).expect("seq");
-        for k in desk.store().tree(T::JournalBySubject).iter().keys() {
-            let k = k.expect("key");
-            if k.ends_with(&keys::seq(seq)) {
-                desk.store()
-                    .tree(T::JournalBySubject)
-                    .remove(k)
-                    .expect("remove");
+        // The lost entry leaves the subject index too: the last sequence number of its subjects' heads.
+        let index = desk.store().tree(T::JournalBySubject);
+        for row in index.iter() {
+            let (k, v) = row.expect("row");
+            if v.ends_with(&keys::seq(seq)) {
+                let kept = &v[..v.len() - 8];
+                if kept.is_empty() {
+                    // The head it started: the block it froze, if any, is the head again.
+                    let prefix = &k[..k.len() - 8];
+                    match index.get_lt(&k).expect("previous") {
+                        Some((block, value)) if block.starts_with(prefix) => {
+                            index.remove(&block).expect("remove");
+                            index.insert(&k, value).expect("head");
+                        }
+                        _ => {
+                            index.remove(&k).expect("remove");
+                        }
+                    }
+                } else {
+                    index.insert(k, kept).expect("rewrite");
+                }
             }
         }
     });

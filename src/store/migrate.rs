@@ -1,16 +1,16 @@
 //! The schema version of a database and the migrations that bring an older one to this build's version.
 //! Each migration is a function from version N to N+1, run once, in order, when the database is opened.
 
-use super::{StoreError, T, TREE_NAMES, WriteSet, codec};
+use super::{StoreError, T, TREE_NAMES, WriteSet, codec, subjects};
 use crate::domain::user::User;
 
 /// The schema this build writes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 type Migration = fn(&sled::Db) -> Result<(), StoreError>;
 
 /// `MIGRATIONS[i]` brings a database from version i+1 to i+2.
-const MIGRATIONS: &[Migration] = &[user_search];
+const MIGRATIONS: &[Migration] = &[user_search, subjects_packed];
 
 /// Schema 2: the directory's name and trigram indexes, and their counters, built from the users a schema-1
 /// database holds (the desk keeps them from then on, in each command's transaction).
@@ -38,6 +38,89 @@ fn user_search(db: &sled::Db) -> Result<(), StoreError> {
     }
     db.flush()?;
     Ok(())
+}
+
+/// Schema 3: the journal's subject index packed in blocks (`subjects`) instead of one key per entry and subject.
+/// Each subject is rewritten in a batch of its own (or with others, never split), so that a migration cut short
+/// by a crash is taken up again at the next opening: a subject still holding one-entry keys (empty values) is
+/// packed again from all its rows, old and new.
+fn subjects_packed(db: &sled::Db) -> Result<(), StoreError> {
+    let tree = db.open_tree(TREE_NAMES[T::JournalBySubject as usize])?;
+    let mut batch = sled::Batch::default();
+    let mut pending = 0usize;
+    let mut group: Option<SubjectRows> = None;
+    for item in tree.iter() {
+        let (key, value) = item?;
+        let prefix_len = match key.first() {
+            Some(b'd') => 7,
+            Some(b'u' | b's' | b'a') => 9,
+            _ => {
+                return Err(StoreError::Corrupt(format!(
+                    "index du journal par sujet : clé inconnue {key:?}"
+                )));
+            }
+        };
+        let prefix = key.get(..prefix_len).unwrap_or(&key).to_vec();
+        if group.as_ref().is_none_or(|g| g.prefix != prefix) {
+            if let Some(done) = group.take() {
+                pending += done.repack(&mut batch);
+            }
+            if pending >= 4096 {
+                tree.apply_batch(std::mem::take(&mut batch))?;
+                pending = 0;
+            }
+            group = Some(SubjectRows {
+                prefix: prefix.clone(),
+                keys: Vec::new(),
+                seqs: Vec::new(),
+                unpacked: false,
+            });
+        }
+        if let Some(g) = group.as_mut() {
+            if value.is_empty() {
+                // One key per entry: the sequence number is the key's suffix.
+                g.seqs
+                    .extend(key.get(prefix_len..).and_then(super::keys::seq_from));
+                g.unpacked = true;
+            } else {
+                g.seqs.extend(subjects::decode(&value));
+            }
+            g.keys.push(key);
+        }
+    }
+    if let Some(done) = group.take() {
+        done.repack(&mut batch);
+    }
+    tree.apply_batch(batch)?;
+    db.flush()?;
+    Ok(())
+}
+
+/// The rows of one subject in the index, as the migration reads them.
+struct SubjectRows {
+    prefix: Vec<u8>,
+    keys: Vec<sled::IVec>,
+    seqs: Vec<u64>,
+    /// Whether some row is still one key per entry.
+    unpacked: bool,
+}
+
+impl SubjectRows {
+    /// Replaces the subject's rows with their packed form in `batch`, if any is unpacked; 1 if it did.
+    fn repack(mut self, batch: &mut sled::Batch) -> usize {
+        if !self.unpacked {
+            return 0;
+        }
+        self.seqs.sort_unstable();
+        self.seqs.dedup();
+        for key in self.keys {
+            batch.remove(key);
+        }
+        for (key, value) in subjects::packed_rows(&self.prefix, &self.seqs) {
+            batch.insert(key, value);
+        }
+        1
+    }
 }
 
 const KEY: &[u8] = b"schema_version";

@@ -14,6 +14,7 @@ pub mod overlay;
 mod raw;
 mod records;
 mod rows;
+pub mod subjects;
 
 pub use derived::{GpState, structure_search_text};
 pub use records::{CorbeilleEntry, Found};
@@ -521,9 +522,11 @@ impl Store {
                 let bytes = codec::encode(&entry).map_err(abort)?;
                 txs[T::Journal as usize].insert(&keys::seq(seq), bytes)?;
                 for subject in &draft.subjects {
-                    let mut k = subject.key_prefix();
-                    k.extend_from_slice(&keys::seq(seq));
-                    txs[T::JournalBySubject as usize].insert(k, &[])?;
+                    subjects::append(
+                        &txs[T::JournalBySubject as usize],
+                        &subject.key_prefix(),
+                        seq,
+                    )?;
                 }
                 (last, prev_hash) = (seq, hash);
                 entries.push(entry);

@@ -473,17 +473,7 @@ impl Store {
 
     /// The sequence numbers of the journal entries about a subject, newest first, down to (not including) `since`.
     pub fn about_since(&self, subject: Subject, since: u64) -> Result<Vec<u64>, StoreError> {
-        let prefix = subject.key_prefix();
-        let mut query = super::PageQuery::new(T::JournalBySubject, &prefix);
-        query.reverse = true;
-        query.keys_only = true;
-        query.limit = 64;
-        Ok(self
-            .page(&query)?
-            .iter()
-            .filter_map(|(k, _)| k.get(prefix.len()..).and_then(keys::seq_from))
-            .take_while(|seq| *seq > since)
-            .collect())
+        self.subject_seqs_since(subject, since, 64)
     }
 
     /// One journal entry by its sequence number.
@@ -571,16 +561,9 @@ impl Store {
 
     /// The journal entries about a subject, oldest first.
     pub fn history(&self, subject: Subject) -> Result<Vec<Entry>, StoreError> {
-        let prefix = subject.key_prefix();
         let mut out = Vec::new();
-        for k in self.keys(T::JournalBySubject, &prefix, 0, usize::MAX)? {
-            if let Some(entry) = k
-                .get(prefix.len()..)
-                .and_then(keys::seq_from)
-                .map(|seq| self.get::<Entry>(T::Journal, &keys::seq(seq)))
-                .transpose()?
-                .flatten()
-            {
+        for seq in self.subject_seqs(subject)? {
+            if let Some(entry) = self.get::<Entry>(T::Journal, &keys::seq(seq))? {
                 out.push(entry);
             }
         }

@@ -8,7 +8,7 @@ use guichet::domain::dossier::Dossier;
 use guichet::domain::structure::Structure;
 use guichet::domain::user::{User, UserStatus};
 use guichet::store::journal::Entry;
-use guichet::store::{T, codec, keys};
+use guichet::store::{T, codec, keys, subjects};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The invariants over the whole store; the first one broken, in words.
@@ -416,20 +416,25 @@ pub fn check_indexes(desk: &Desk) -> Result<(), String> {
         &marks(attachments_by_user),
     )?;
 
-    // The journal's subject index lists exactly the subjects of every entry.
-    let mut by_subject = BTreeSet::new();
+    // The journal's subject index lists exactly the subjects of every entry, packed as appends leave it.
+    let mut by_subject: BTreeMap<Vec<u8>, Vec<u64>> = BTreeMap::new();
     for (k, v) in rows(desk, T::Journal)? {
         let entry: Entry = codec::decode(&v).map_err(|e| format!("journal entry {k:?}: {e}"))?;
         for subject in &entry.draft.subjects {
-            let mut key = subject.key_prefix();
-            key.extend_from_slice(&keys::seq(entry.seq));
-            by_subject.insert(key);
+            by_subject
+                .entry(subject.key_prefix())
+                .or_default()
+                .push(entry.seq);
         }
     }
+    let packed = by_subject
+        .iter()
+        .flat_map(|(prefix, seqs)| subjects::packed_rows(prefix, seqs))
+        .collect();
     same_index(
         "journal_by_subject",
         &rows(desk, T::JournalBySubject)?,
-        &marks(by_subject),
+        &packed,
     )?;
     Ok(())
 }

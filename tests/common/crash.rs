@@ -201,12 +201,8 @@ fn subjects_exist(desk: &Desk, entry: &Entry) -> Result<(), String> {
 fn every_record_journaled(desk: &Desk) -> Result<(), String> {
     let store = desk.store();
     let e = |e: guichet::store::StoreError| e.to_string();
-    let journaled = |subject: Subject| -> Result<bool, String> {
-        Ok(!store
-            .keys(T::JournalBySubject, &subject.key_prefix(), 0, 1)
-            .map_err(e)?
-            .is_empty())
-    };
+    let journaled =
+        |subject: Subject| -> Result<bool, String> { store.subject_named(subject).map_err(e) };
     for (_, d) in store.scan::<Dossier>(T::Dossiers, b"").map_err(e)? {
         if !journaled(Subject::Dossier(d.id))? {
             return Err(format!(
