@@ -4,7 +4,8 @@
 //! - opening the database and drawing the Accueil (first frame), beside the same on a database holding only its
 //!   administrator and one direction;
 //! - switching espace, switching to the largest corbeille, paging it, opening a dossier;
-//! - each keystroke of a six-letter `/` filter over the users;
+//! - each keystroke of six-letter `/` filters over the users (a name, the commonest surname, first name and
+//!   e-mail domain, a status, a population), per letter and for the worst query;
 //! - one command committed with its flush, beside a raw sled insert + flush of the same number of bytes;
 //! - the peak resident memory of this process (VmHWM).
 //!
@@ -89,6 +90,55 @@ fn first_frame(path: &Path, actor: &Actor) -> Result<Duration, Box<dyn std::erro
     let elapsed = start.elapsed();
     drop(d);
     Ok(elapsed)
+}
+
+/// The six-letter queries of the filter's measure, each with what it stands for, read from the base.
+fn filter_queries(
+    store: &guichet::store::Store,
+) -> Result<Vec<(String, String)>, Box<dyn std::error::Error>> {
+    use guichet::domain::ids::fold;
+    use std::collections::HashMap;
+    let six = |s: &str| -> String { fold(s).chars().take(6).collect() };
+    let users = store.len(T::Users)?;
+    let sample = store
+        .keys(T::Users, b"", users / 2, 1)?
+        .first()
+        .and_then(|k| guichet::store::keys::user_from(k))
+        .and_then(|id| store.user(id).ok().flatten())
+        .ok_or("aucun utilisateur")?;
+    let (mut noms, mut prenoms, mut domains) = (HashMap::new(), HashMap::new(), HashMap::new());
+    for (_, u) in store.scan::<guichet::domain::user::User>(T::Users, b"")? {
+        *noms.entry(six(&u.nom)).or_insert(0usize) += 1;
+        *prenoms.entry(six(&u.prenom)).or_insert(0usize) += 1;
+        *domains.entry(six(u.email.domain())).or_insert(0usize) += 1;
+    }
+    let commonest = |counts: HashMap<String, usize>| {
+        counts
+            .into_iter()
+            .filter(|(k, _)| k.chars().count() == 6)
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map(|(k, _)| k)
+            .unwrap_or_default()
+    };
+    let letters: String = fold(&sample.nom)
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .take(6)
+        .collect();
+    Ok(vec![
+        (letters, "un nom au milieu de l'annuaire".into()),
+        (commonest(noms), "le nom le plus fréquent".into()),
+        (commonest(prenoms), "le prénom le plus fréquent".into()),
+        (
+            commonest(domains),
+            "le domaine de courriel le plus fréquent".into(),
+        ),
+        ("suppri".into(), "un statut (supprimé)".into()),
+        ("sslspl".into(), "une population".into()),
+    ]
+    .into_iter()
+    .filter(|(needle, _)| needle.chars().count() == 6)
+    .collect())
 }
 
 fn peak_rss_kib() -> u64 {
@@ -326,29 +376,31 @@ fn main() -> Outcome {
     }
     let shown = d.text();
 
-    // The filter over the users: six letters of a name in the middle of the directory.
+    // The filter over the users: six letters of several realistic queries, each typed `runs` times, every
+    // keystroke a frame. Chosen from the base itself: a name in the middle of the directory, the most frequent
+    // surname and first name, the most frequent e-mail domain, and two fields many accounts share (a status, a
+    // population), whose trigrams are the commonest of the index.
     let users = store.len(T::Users)?;
-    let sample = store
-        .keys(T::Users, b"", users / 2, 1)?
-        .first()
-        .and_then(|k| guichet::store::keys::user_from(k))
-        .and_then(|id| store.user(id).ok().flatten())
-        .ok_or("aucun utilisateur")?;
-    let needle: String = guichet::domain::ids::fold(&sample.nom)
-        .chars()
-        .filter(|c| c.is_alphabetic())
-        .take(6)
-        .collect();
-    let mut filter = Vec::new();
+    let queries = filter_queries(store)?;
+    let mut by_query: Vec<Vec<Vec<Duration>>> = vec![vec![Vec::new(); 6]; queries.len()];
     for _ in 0..runs {
-        d.key(KeyCode::Char('3'))?;
-        d.key(KeyCode::Char('/'))?;
-        for c in needle.chars() {
-            filter.push(d.key(KeyCode::Char(c))?);
+        for (q, (needle, _)) in queries.iter().enumerate() {
+            d.key(KeyCode::Char('3'))?;
+            d.key(KeyCode::Char('/'))?;
+            for (i, c) in needle.chars().enumerate() {
+                by_query[q][i].push(d.key(KeyCode::Char(c))?);
+            }
+            d.key(KeyCode::Esc)?;
+            d.key(KeyCode::Esc)?;
         }
-        d.key(KeyCode::Esc)?;
-        d.key(KeyCode::Esc)?;
     }
+    let filter: Vec<Duration> = by_query.iter().flatten().flatten().copied().collect();
+    let worst = (0..queries.len())
+        .max_by(|a, b| {
+            let p99 = |q: usize| quantiles(&by_query[q].concat()).1;
+            p99(*a).total_cmp(&p99(*b))
+        })
+        .unwrap_or(0);
     drop(d);
 
     // One command with its flush, beside a raw insert + flush of as many bytes.
@@ -417,8 +469,15 @@ fn main() -> Outcome {
         times: opening,
     });
     rows.push(Row {
-        what: format!("filtre / sur {users} utilisateurs, par lettre (« {needle} »)"),
+        what: format!(
+            "filtre / sur {users} utilisateurs, par lettre, {} requêtes",
+            queries.len()
+        ),
         times: filter,
+    });
+    rows.push(Row {
+        what: format!("filtre /, la pire requête (« {} »)", queries[worst].0),
+        times: by_query[worst].concat(),
     });
     rows.push(Row {
         what: "une commande écrite et flushée (dossier.note)".into(),
@@ -448,8 +507,8 @@ fn main() -> Outcome {
     let (national_median, _) = quantiles(&rows[1].times);
     let (empty_served_median, _) = quantiles(&rows[2].times);
     let (served_median, _) = quantiles(&rows[3].times);
-    let (command_median, _) = quantiles(&rows[9].times);
-    let (raw_median, _) = quantiles(&rows[10].times);
+    let (command_median, _) = quantiles(&rows[10].times);
+    let (raw_median, _) = quantiles(&rows[11].times);
     println!(
         "premier écran : ×{:.2} la base vide ; commande : ×{:.2} l'insertion brute ; mémoire résidente maximale : {:.1} Mio",
         national_median / empty_median,
@@ -464,6 +523,19 @@ fn main() -> Outcome {
         server_kib as f64 / 1024.0,
         empty_server_kib as f64 / 1024.0
     );
+    println!("filtre /, médiane / p99 ms à chaque lettre :");
+    for ((needle, what), letters) in queries.iter().zip(&by_query) {
+        let cells: Vec<String> = letters
+            .iter()
+            .enumerate()
+            .map(|(i, times)| {
+                let (median, p99) = quantiles(times);
+                let typed: String = needle.chars().take(i + 1).collect();
+                format!("{typed:>6} {median:5.2}/{p99:5.2}")
+            })
+            .collect();
+        println!("  {what:<40} {}", cells.join("  "));
+    }
     if !shown.contains("Dossier") {
         eprintln!("(le dernier écran ne montrait pas de dossier : vérifiez la navigation)");
     }

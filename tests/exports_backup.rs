@@ -631,7 +631,7 @@ fn backup_then_restore_into_a_new_database_gives_the_same_views_and_a_journal_th
         serde_json::from_slice(&bytes[..end]).expect("JSON header")
     };
     assert_eq!(header["format"], "guichet-sauvegarde");
-    assert_eq!(header["trees"], 27);
+    assert_eq!(header["trees"], 28);
     assert_eq!(header["date"], "2026-11-28T10:00:00+00:00");
     {
         use std::os::unix::fs::PermissionsExt;
@@ -780,7 +780,7 @@ fn a_corrupted_or_truncated_backup_is_refused_and_writes_nothing() {
     );
     // `backup::check` says the intact file holds.
     let (header, pairs) = guichet::files::backup::check(&demo.backup).expect("intact");
-    assert_eq!(header.trees, 27);
+    assert_eq!(header.trees, 28);
     assert!(pairs > 1000);
 }
 

@@ -44,12 +44,35 @@ pub fn trigram_user(trigram: [u8; 3], id: UserId) -> [u8; 11] {
     k
 }
 
+/// The value of a user's row in the search texts: `sort name‖0‖search text`.
+pub fn user_search(sort_name: &str, text: &str) -> Vec<u8> {
+    [sort_name.as_bytes(), &[0], text.as_bytes()].concat()
+}
+
+/// The sort name and the search text of a `user_search` value.
+pub fn user_search_parts(value: &[u8]) -> Option<(&[u8], &[u8])> {
+    let zero = value.iter().position(|b| *b == 0)?;
+    Some((&value[..zero], &value[zero + 1..]))
+}
+
 /// The counters of the search indexes sort apart from the corbeilles' (whose keys hold a 0 byte after a
 /// direction code): 0xFF, then what is counted.
 pub const USERS_COUNTER: &[u8] = b"\xffusers";
 
 pub fn trigram_counter(trigram: [u8; 3]) -> [u8; 5] {
     [0xff, b't', trigram[0], trigram[1], trigram[2]]
+}
+
+/// The counter of the names that start with `prefix` (one or two bytes of a sort name): what the directory
+/// says of a filter of one or two letters without counting the names (schema 4).
+pub fn name_prefix_counter(prefix: &[u8]) -> Vec<u8> {
+    [&[0xff, b'p'][..], prefix].concat()
+}
+
+/// The one- and two-byte beginnings of a sort name, which have a counter each.
+pub fn name_prefixes(sort_name: &str) -> impl Iterator<Item = &[u8]> {
+    let bytes = sort_name.as_bytes();
+    (1..=2.min(bytes.len())).map(move |n| &bytes[..n])
 }
 
 pub fn user_from(bytes: &[u8]) -> Option<UserId> {

@@ -1,38 +1,67 @@
 //! The schema version of a database and the migrations that bring an older one to this build's version.
 //! Each migration is a function from version N to N+1, run once, in order, when the database is opened.
 
-use super::{StoreError, T, TREE_NAMES, WriteSet, codec, subjects};
+use super::{StoreError, T, TREE_NAMES, WriteSet, codec, keys, subjects};
 use crate::domain::user::User;
+use std::collections::BTreeMap;
+use std::ops::Bound::{Excluded, Unbounded};
 
 /// The schema this build writes.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 type Migration = fn(&sled::Db) -> Result<(), StoreError>;
 
 /// `MIGRATIONS[i]` brings a database from version i+1 to i+2.
-const MIGRATIONS: &[Migration] = &[user_search, subjects_packed];
+const MIGRATIONS: &[Migration] = &[user_search, subjects_packed, user_texts];
+
+/// The users indexed, or the rows removed, per batch written: a national directory's writes are never held in
+/// memory at once.
+const USERS_PER_BATCH: usize = 1000;
+const ROWS_PER_BATCH: usize = 50_000;
 
 /// Schema 2: the directory's name and trigram indexes, and their counters, built from the users a schema-1
-/// database holds (the desk keeps them from then on, in each command's transaction).
+/// database holds (the desk keeps them from then on, in each command's transaction). Built by today's upkeep,
+/// this writes schema 4's search texts too; the migration to 4 writes them again.
 fn user_search(db: &sled::Db) -> Result<(), StoreError> {
-    let tree = |t: T| db.open_tree(TREE_NAMES[t as usize]);
-    let mut ws = WriteSet::default();
-    for item in tree(T::Users)?.iter() {
-        let (_, value) = item?;
-        let user: User = codec::decode(&value).map_err(StoreError::Corrupt)?;
-        ws.index_user_search(None, &user);
-    }
-    for (t, key, value) in &ws.ops {
-        match value {
-            Some(v) => tree(*t)?.insert(key.as_slice(), v.as_slice())?,
-            None => tree(*t)?.remove(key.as_slice())?,
+    for_each_user(db, &mut |ws, user| ws.index_user_search(None, user))
+}
+
+/// Schema 4: each user's search text by id (what the filter checks a trigram's holder against) and the counters
+/// of name beginnings. The trigram postings, millions on a national base, stay as they are.
+fn user_texts(db: &sled::Db) -> Result<(), StoreError> {
+    empty(&db.open_tree(TREE_NAMES[T::UsersSearch as usize])?, b"")?;
+    empty(
+        &db.open_tree(TREE_NAMES[T::Counters as usize])?,
+        &keys::name_prefix_counter(b""),
+    )?;
+    for_each_user(db, &mut |ws, user| ws.index_user_text(user))
+}
+
+/// Stages `index` for every user, a batch of users at a time (read, then written, then the next one read), and
+/// sets the counters it counts to their totals.
+fn for_each_user(
+    db: &sled::Db,
+    index: &mut dyn FnMut(&mut WriteSet, &User),
+) -> Result<(), StoreError> {
+    let users = db.open_tree(TREE_NAMES[T::Users as usize])?;
+    let mut totals: BTreeMap<Vec<u8>, i64> = BTreeMap::new();
+    let mut after: Option<sled::IVec> = None;
+    loop {
+        let rows = match after.take() {
+            None => users.iter(),
+            Some(k) => users.range::<sled::IVec, _>((Excluded(k), Unbounded)),
         };
+        let chunk = rows.take(USERS_PER_BATCH).collect::<Result<Vec<_>, _>>()?;
+        let Some((last, _)) = chunk.last() else { break };
+        after = Some(last.clone());
+        let mut ws = WriteSet::default();
+        for (_, value) in &chunk {
+            let user: User = codec::decode(value).map_err(StoreError::Corrupt)?;
+            index(&mut ws, &user);
+        }
+        write(db, ws, &mut totals)?;
     }
-    let counters = tree(T::Counters)?;
-    let mut totals: std::collections::BTreeMap<&[u8], i64> = std::collections::BTreeMap::new();
-    for (key, delta) in &ws.counters {
-        *totals.entry(key.as_slice()).or_default() += delta;
-    }
+    let counters = db.open_tree(TREE_NAMES[T::Counters as usize])?;
     for (key, total) in totals {
         counters.insert(key, &total.to_be_bytes())?;
     }
@@ -121,6 +150,51 @@ impl SubjectRows {
         }
         1
     }
+}
+
+/// Removes every row of `tree` under `prefix`, a batch at a time.
+fn empty(tree: &sled::Tree, prefix: &[u8]) -> Result<(), StoreError> {
+    loop {
+        let keys = tree
+            .scan_prefix(prefix)
+            .keys()
+            .take(ROWS_PER_BATCH)
+            .collect::<Result<Vec<_>, _>>()?;
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let mut batch = sled::Batch::default();
+        for key in keys {
+            batch.remove(key);
+        }
+        tree.apply_batch(batch)?;
+        tree.flush()?;
+    }
+}
+
+/// Applies the rows of a write set, one batch per tree, and adds its counter deltas to `totals`.
+fn write(
+    db: &sled::Db,
+    ws: WriteSet,
+    totals: &mut BTreeMap<Vec<u8>, i64>,
+) -> Result<(), StoreError> {
+    let mut batches: BTreeMap<T, sled::Batch> = BTreeMap::new();
+    for (t, key, value) in ws.ops {
+        let batch = batches.entry(t).or_default();
+        match value {
+            Some(v) => batch.insert(key, v),
+            None => batch.remove(key),
+        }
+    }
+    for (t, batch) in batches {
+        db.open_tree(TREE_NAMES[t as usize])?.apply_batch(batch)?;
+    }
+    // sled keeps what it has written in memory until it is flushed: once per batch, not once at the end.
+    db.flush()?;
+    for (key, delta) in ws.counters {
+        *totals.entry(key).or_default() += delta;
+    }
+    Ok(())
 }
 
 const KEY: &[u8] = b"schema_version";

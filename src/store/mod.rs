@@ -67,10 +67,13 @@ pub enum T {
     UsersResidual,
     /// `fold(name)‖0‖siret` → the structure's search text: the structures in name order, with a counter.
     StructuresByName,
+    /// `user` → `sort name‖0‖search text`: what the directory's filter checks a trigram's holder against, read
+    /// raw, without decoding the user (schema 4).
+    UsersSearch,
 }
 
 impl T {
-    pub const ALL: [T; 27] = [
+    pub const ALL: [T; 28] = [
         T::Meta,
         T::Directions,
         T::Operators,
@@ -98,6 +101,7 @@ impl T {
         T::StructuresByGp,
         T::UsersResidual,
         T::StructuresByName,
+        T::UsersSearch,
     ];
 
     pub fn name(self) -> &'static str {
@@ -110,7 +114,7 @@ impl T {
     }
 }
 
-pub const TREE_NAMES: [&str; 27] = [
+pub const TREE_NAMES: [&str; 28] = [
     "meta",
     "directions",
     "operators",
@@ -138,6 +142,7 @@ pub const TREE_NAMES: [&str; 27] = [
     "structures_by_gp",
     "users_residual",
     "structures_by_name",
+    "users_search",
 ];
 
 /// Bounded page cache: a national database must not grow the desk past its memory budget.

@@ -10,18 +10,107 @@ use crate::domain::operator::{Direction, Operator, Referent};
 use crate::domain::structure::Structure;
 use crate::domain::user::{User, UserId, UserStatus};
 
+/// Whether `haystack` holds `needle` (folded bytes both).
+fn holds(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
+}
+
 fn status_code(status: UserStatus) -> u8 {
     keys::status_user(status, UserId(0))[0]
 }
 use chrono::NaiveDate;
 use std::sync::Arc;
 
-/// A user the directory's filter found: his id, his place in name order, and the text the filter searched.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What the directory's filter has found for a needle of three bytes or more: the users whose search text holds
+/// it, in name order.
+///
+/// When the needle's rarest trigram has few holders (a name, an address), they are all read at once: their
+/// postings, then each one's search text, read raw and checked, no record decoded; the list is exact. When it has
+/// many (a status, a population, a large e-mail domain), the directory's name index, which carries the search
+/// texts, is read in name order as far as the list is shown and a budget beyond; the total is then the trigram's
+/// counter for a needle of three bytes (every holder matches), else an estimate — the trigram's holders times the
+/// share of those read that match — made exact as the list is read on.
+#[derive(Debug, Clone, Default)]
 pub struct Found {
-    pub id: UserId,
-    pub sort_name: String,
-    pub text: String,
+    needle: String,
+    /// The number of matches when it is known without reading them (a needle of three bytes).
+    counted: Option<usize>,
+    /// The rarest trigram of the needle when the search began, and its holders (by its counter).
+    trigram: [u8; 3],
+    holders: usize,
+    /// The holders of that trigram among the rows read.
+    candidates: usize,
+    /// The matches known, in name order, with their search text (to narrow without reading).
+    users: Vec<(UserId, String)>,
+    /// The last name-index key read: the walk resumes after it.
+    after: Option<Vec<u8>>,
+    /// How many name-index rows were read (the budget counts them).
+    read: usize,
+    /// Whether every match is known.
+    done: bool,
+}
+
+impl Found {
+    pub fn needle(&self) -> &str {
+        &self.needle
+    }
+
+    /// Whether `total` is the exact number of matches.
+    pub fn exact(&self) -> bool {
+        self.done || self.counted.is_some()
+    }
+
+    /// The number of matches: exact, or estimated from the rows read so far (never less than the matches known,
+    /// and one more while the walk is not over, so that the list can be moved on to read further).
+    pub fn total(&self) -> usize {
+        if self.done {
+            return self.users.len();
+        }
+        if let Some(n) = self.counted {
+            return n.max(self.users.len());
+        }
+        let estimate = (self.holders as u128 * self.users.len() as u128)
+            .checked_div(self.candidates as u128)
+            .unwrap_or(self.holders as u128);
+        usize::try_from(estimate)
+            .unwrap_or(usize::MAX)
+            .max(self.users.len() + 1)
+    }
+
+    /// The users at lines `[at, at + n)` among those known.
+    pub fn page(&self, at: usize, n: usize) -> Vec<UserId> {
+        self.users
+            .iter()
+            .skip(at)
+            .take(n)
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
+    /// How many lines are known so far.
+    pub fn known(&self) -> usize {
+        self.users.len()
+    }
+
+    /// The same search for a longer needle holding this one: the matches known are narrowed in memory, and the
+    /// rows read stay read (a match of the longer needle is a match of the shorter). Given back unchanged for any
+    /// other needle.
+    pub fn narrowed(self, needle: &str) -> Result<Found, Found> {
+        if !needle.contains(self.needle.as_str()) {
+            return Err(self);
+        }
+        let users = self
+            .users
+            .into_iter()
+            .filter(|(_, text)| text.contains(needle))
+            .collect();
+        Ok(Found {
+            needle: needle.to_string(),
+            counted: None,
+            users,
+            ..self
+        })
+    }
 }
 
 /// One line of a corbeille, read from the index alone.
@@ -79,24 +168,38 @@ impl WriteSet {
         self.put(T::Users, &id, new)
     }
 
-    /// The directory's name and trigram entries of a user, and their counters: only what changed is rewritten.
+    /// The directory's name and trigram entries of a user, his search text, and their counters: only what
+    /// changed is rewritten.
     pub(super) fn index_user_search(&mut self, old: Option<&User>, new: &User) {
-        let text = new.search_text();
-        let key = keys::user_name(&new.sort_name(), new.id);
-        let (old_key, old_text) = match old {
-            Some(o) => (Some(keys::user_name(&o.sort_name(), o.id)), o.search_text()),
+        let (sort_name, text) = (new.sort_name(), new.search_text());
+        let key = keys::user_name(&sort_name, new.id);
+        let (old_name, old_text) = match old {
+            Some(o) => (Some(o.sort_name()), o.search_text()),
             None => {
                 self.count(keys::USERS_COUNTER.to_vec(), 1);
                 (None, String::new())
             }
         };
-        if old_key.as_ref() == Some(&key) && old_text == text {
+        if old_name.as_ref() == Some(&sort_name) && old_text == text {
             return;
         }
-        if let Some(old_key) = old_key.filter(|k| *k != key) {
-            self.delete(T::UsersByName, &old_key);
+        if let Some(old_name) = old_name.as_ref().filter(|n| **n != sort_name) {
+            self.delete(T::UsersByName, &keys::user_name(old_name, new.id));
+        }
+        if old_name.as_ref() != Some(&sort_name) {
+            for prefix in keys::name_prefixes(old_name.as_deref().unwrap_or_default()) {
+                self.count(keys::name_prefix_counter(prefix), -1);
+            }
+            for prefix in keys::name_prefixes(&sort_name) {
+                self.count(keys::name_prefix_counter(prefix), 1);
+            }
         }
         self.put_raw(T::UsersByName, &key, text.as_bytes());
+        self.put_raw(
+            T::UsersSearch,
+            &keys::user(new.id),
+            &keys::user_search(&sort_name, &text),
+        );
         let (before, after) = (keys::trigrams(&old_text), keys::trigrams(&text));
         for t in before.difference(&after) {
             self.delete(T::UsersByTrigram, &keys::trigram_user(*t, new.id));
@@ -105,6 +208,20 @@ impl WriteSet {
         for t in after.difference(&before) {
             self.mark(T::UsersByTrigram, &keys::trigram_user(*t, new.id));
             self.count(keys::trigram_counter(*t).to_vec(), 1);
+        }
+    }
+
+    /// A user's search text by id and his name beginnings' counters, as `index_user_search` writes them for a new
+    /// user: what the migration to schema 4 adds to a base whose name and trigram indexes are built.
+    pub(super) fn index_user_text(&mut self, user: &User) {
+        let sort_name = user.sort_name();
+        self.put_raw(
+            T::UsersSearch,
+            &keys::user(user.id),
+            &keys::user_search(&sort_name, &user.search_text()),
+        );
+        for prefix in keys::name_prefixes(&sort_name) {
+            self.count(keys::name_prefix_counter(prefix), 1);
         }
     }
 
@@ -507,10 +624,15 @@ impl Store {
         Ok(out)
     }
 
-    /// How many folded names start with `prefix`: the counter for "", else the index keys under it.
+    /// How many folded names start with `prefix`: the counter of every user for "", the counter of the name
+    /// beginning for one or two bytes, else the index keys under it.
     pub fn directory_count(&self, prefix: &str) -> Result<usize, StoreError> {
         if prefix.is_empty() {
             return self.users_count();
+        }
+        if prefix.len() <= 2 {
+            let n = self.counter(&keys::name_prefix_counter(prefix.as_bytes()))?;
+            return Ok(usize::try_from(n).unwrap_or(0));
         }
         let mut n = 0;
         for k in self.key_rows(T::UsersByName, prefix.as_bytes(), 0, 512)? {
@@ -520,43 +642,125 @@ impl Store {
         Ok(n)
     }
 
-    /// The users whose search text contains `needle` (folded, three bytes at least), in name order: the postings
-    /// of the needle's rarest trigram (by its counter), each candidate checked against its text.
-    pub fn directory_search(&self, needle: &str) -> Result<Vec<Found>, StoreError> {
-        let mut rarest: Option<([u8; 3], i64)> = None;
+    /// The users whose search text contains `needle` (folded, three bytes at least), in name order (see
+    /// `Found`): the holders of the needle's rarest trigram when there are at most `budget` of them, else the
+    /// name index read for `budget` rows. The directory asks for more with `directory_search_more` as it is moved on.
+    pub fn directory_search(&self, needle: &str, budget: usize) -> Result<Found, StoreError> {
+        let (trigram, holders) = self.rarest_trigram(needle)?;
+        if holders <= budget {
+            return self.holders_matching(needle, trigram);
+        }
+        let mut found = Found {
+            needle: needle.to_string(),
+            counted: (needle.len() == 3).then_some(holders),
+            trigram,
+            holders,
+            ..Found::default()
+        };
+        // Three bytes: the counter is the total, and the page reads only its lines.
+        let budget = if found.counted.is_some() { 0 } else { budget };
+        self.walk(&mut found, &|f| f.read >= budget)?;
+        Ok(found)
+    }
+
+    /// The search for `needle` after `previous`, as one types on: a needle that holds the previous one narrows
+    /// what was found, and reads on the name index for `budget` rows more unless the needle's rarest trigram has
+    /// at most `budget` holders; any other needle is searched anew.
+    pub fn directory_search_on(
+        &self,
+        previous: Found,
+        needle: &str,
+        budget: usize,
+    ) -> Result<Found, StoreError> {
+        let mut found = match previous.narrowed(needle) {
+            Ok(found) if found.done => return Ok(found),
+            Ok(found) => found,
+            Err(_) => return self.directory_search(needle, budget),
+        };
+        let (trigram, holders) = self.rarest_trigram(needle)?;
+        if holders <= budget {
+            return self.holders_matching(needle, trigram);
+        }
+        let until = found.read.saturating_add(budget);
+        self.walk(&mut found, &|f| f.read >= until)?;
+        Ok(found)
+    }
+
+    /// Reads on the name index until `want` users are known (or all of them).
+    pub fn directory_search_more(&self, found: &mut Found, want: usize) -> Result<(), StoreError> {
+        self.walk(found, &|f| f.users.len() >= want)
+    }
+
+    /// The trigram of `needle` with the fewest holders, and their number (by the counters).
+    fn rarest_trigram(&self, needle: &str) -> Result<([u8; 3], usize), StoreError> {
+        let mut rarest = ([0; 3], 0);
+        let mut first = true;
         for t in keys::trigrams(needle) {
-            let n = self.counter(&keys::trigram_counter(t))?;
-            if rarest.is_none_or(|(_, best)| n < best) {
-                rarest = Some((t, n));
+            let n = usize::try_from(self.counter(&keys::trigram_counter(t))?).unwrap_or(0);
+            if first || n < rarest.1 {
+                (rarest, first) = ((t, n), false);
             }
         }
-        let Some((trigram, count)) = rarest else {
-            return Ok(Vec::new());
-        };
-        let mut found = Vec::new();
-        if count == 0 {
-            return Ok(found);
-        }
+        Ok(rarest)
+    }
+
+    /// Every holder of `trigram` whose search text holds `needle`, in name order: the postings, then each
+    /// holder's search text, read raw.
+    fn holders_matching(&self, needle: &str, trigram: [u8; 3]) -> Result<Found, StoreError> {
+        let mut matches = Vec::new();
         for k in self.key_rows(T::UsersByTrigram, &trigram, 0, 512)? {
             let (k, _) = k?;
-            let Some(u) = keys::user_from(&k[3..])
-                .map(|id| self.user(id))
-                .transpose()?
-                .flatten()
-            else {
+            let Some(id) = k.get(3..).and_then(keys::user_from) else {
                 continue;
             };
-            let text = u.search_text();
-            if text.contains(needle) {
-                found.push(Found {
-                    id: u.id,
-                    sort_name: u.sort_name(),
-                    text,
-                });
+            if let Some(row) = self.get_raw(T::UsersSearch, &keys::user(id))?
+                && let Some((sort_name, text)) = keys::user_search_parts(&row)
+                && holds(text, needle.as_bytes())
+            {
+                let text = String::from_utf8_lossy(text).into_owned();
+                matches.push((sort_name.to_vec(), id, text));
             }
         }
-        found.sort_by(|a, b| (&a.sort_name, a.id.0).cmp(&(&b.sort_name, b.id.0)));
-        Ok(found)
+        matches.sort_unstable_by(|a, b| (&a.0, a.1.0).cmp(&(&b.0, b.1.0)));
+        Ok(Found {
+            needle: needle.to_string(),
+            users: matches
+                .into_iter()
+                .map(|(_, id, text)| (id, text))
+                .collect(),
+            done: true,
+            ..Found::default()
+        })
+    }
+
+    /// Reads the name index (which carries the search texts) after the last row read, keeping the users whose
+    /// text holds the needle, until `enough` or the end.
+    fn walk(&self, found: &mut Found, enough: &dyn Fn(&Found) -> bool) -> Result<(), StoreError> {
+        if found.done || enough(found) {
+            return Ok(());
+        }
+        let mut query = super::PageQuery::new(T::UsersByName, b"");
+        query.after = found.after.clone();
+        for row in super::rows::Rows::new(self, query)? {
+            let (k, text) = row?;
+            found.read += 1;
+            if holds(&text, &found.trigram) {
+                found.candidates += 1;
+            }
+            if holds(&text, found.needle.as_bytes())
+                && let Some(id) = keys::user_of_name(&k)
+            {
+                let text = String::from_utf8_lossy(&text).into_owned();
+                found.users.push((id, text));
+            }
+            if enough(found) {
+                found.after = Some(k.to_vec());
+                return Ok(());
+            }
+        }
+        found.done = true;
+        found.after = None;
+        Ok(())
     }
 
     /// The journal entries about a subject, oldest first.

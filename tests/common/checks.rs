@@ -191,20 +191,28 @@ pub fn check_indexes(desk: &Desk) -> Result<(), String> {
         &rows(desk, T::UsersByStatus)?,
         &marks(by_status),
     )?;
-    // The directory's name and trigram indexes (schema 2), and their counters.
+    // The directory's name and trigram indexes (schema 2), the search texts by id (schema 3), and the counters
+    // of users, trigrams and name beginnings.
     let mut by_name = BTreeMap::new();
     let mut by_trigram = BTreeSet::new();
+    let mut texts = BTreeMap::new();
     let mut search_counts: BTreeMap<Vec<u8>, i64> = BTreeMap::new();
     for (_, u) in &users {
-        let text = u.search_text();
-        by_name.insert(
-            keys::user_name(&u.sort_name(), u.id),
-            text.as_bytes().to_vec(),
+        let (sort_name, text) = (u.sort_name(), u.search_text());
+        by_name.insert(keys::user_name(&sort_name, u.id), text.as_bytes().to_vec());
+        texts.insert(
+            keys::user(u.id).to_vec(),
+            keys::user_search(&sort_name, &text),
         );
         for t in keys::trigrams(&text) {
             by_trigram.insert(keys::trigram_user(t, u.id).to_vec());
             *search_counts
                 .entry(keys::trigram_counter(t).to_vec())
+                .or_default() += 1;
+        }
+        for prefix in keys::name_prefixes(&sort_name) {
+            *search_counts
+                .entry(keys::name_prefix_counter(prefix))
                 .or_default() += 1;
         }
     }
@@ -280,6 +288,7 @@ pub fn check_indexes(desk: &Desk) -> Result<(), String> {
         &rows(desk, T::UsersByTrigram)?,
         &marks(by_trigram),
     )?;
+    same_index("users_search", &rows(desk, T::UsersSearch)?, &texts)?;
     let user_seq = meta_sequence(desk, b"user_seq")?;
     if user_seq < max_user {
         return Err(format!(

@@ -18,6 +18,12 @@ use ratatui::widgets::{Block, Paragraph, Row};
 /// Below this width the directory drops the population and codique columns.
 const WIDE: u16 = 100;
 
+/// What a keystroke of the filter reads, a few milliseconds on a national directory: the holders of the needle's
+/// rarest trigram when there are at most this many (the list is then exact), else this many rows of the name index
+/// beyond the lines shown, the total then estimated (« ≈ ») and made exact as one types on (each letter reads on
+/// where the last stopped) or moves down the list. A status or a population stays an estimate.
+const SEARCH_BUDGET: usize = 2048;
+
 /// One line of the directory.
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -68,9 +74,10 @@ enum Source {
     All,
     /// The users whose name starts with the one or two letters typed.
     Prefix(String),
-    /// The users whose search text contains what was typed (three letters or more), found through the trigram
-    /// index; typing on narrows this list without reading the store again.
-    Found { needle: String, found: Vec<Found> },
+    /// The users whose search text contains what was typed (three letters or more): the holders of its rarest
+    /// trigram, or the name index as far as the list is shown and a budget beyond (see `Found`); typing on narrows
+    /// what was read, and a list read to its end narrows without reading the store again.
+    Found(Found),
     /// The accès résiduels of R16: the leavers only, a short list read whole.
     Residual(Vec<Entry>),
 }
@@ -131,25 +138,21 @@ impl Directory {
             Source::Residual(entries) => Source::Residual(entries),
             _ if needle.is_empty() => Source::All,
             _ if needle.len() < 3 => Source::Prefix(needle.clone()),
-            Source::Found {
-                needle: before,
-                found,
-            } if needle.contains(before.as_str()) => Source::Found {
-                found: found
-                    .into_iter()
-                    .filter(|f| f.text.contains(needle.as_str()))
-                    .collect(),
-                needle: needle.clone(),
-            },
-            _ => Source::Found {
-                found: store.directory_search(&needle).unwrap_or_default(),
-                needle: needle.clone(),
-            },
+            Source::Found(found) => Source::Found(
+                store
+                    .directory_search_on(found, &needle, SEARCH_BUDGET)
+                    .unwrap_or_default(),
+            ),
+            _ => Source::Found(
+                store
+                    .directory_search(&needle, SEARCH_BUDGET)
+                    .unwrap_or_default(),
+            ),
         };
         self.total = match &self.source {
             Source::All => self.all,
             Source::Prefix(p) => store.directory_count(p).unwrap_or(0),
-            Source::Found { found, .. } => found.len(),
+            Source::Found(found) => found.total(),
             Source::Residual(entries) => entries
                 .iter()
                 .filter(|e| e.folded.contains(&needle))
@@ -167,15 +170,21 @@ impl Directory {
         }
         let store = ctx.desk.store();
         let needle = self.filter.needle();
-        self.page = match &self.source {
+        self.page = match &mut self.source {
             Source::All => store.directory_page("", at, height).unwrap_or_default(),
             Source::Prefix(p) => store.directory_page(p, at, height).unwrap_or_default(),
-            Source::Found { found, .. } => found
-                .iter()
-                .skip(at)
-                .take(height)
-                .filter_map(|f| store.user(f.id).ok().flatten())
-                .collect(),
+            Source::Found(found) => {
+                if found.known() < at + height {
+                    // A search left unfinished reads on as far as these lines; its total may become exact.
+                    let _ = store.directory_search_more(found, at + height);
+                    self.total = found.total();
+                }
+                found
+                    .page(at, height)
+                    .into_iter()
+                    .filter_map(|id| store.user(id).ok().flatten())
+                    .collect()
+            }
             Source::Residual(entries) => {
                 self.page = entries
                     .iter()
@@ -240,7 +249,7 @@ impl Directory {
     fn scope(&self) -> String {
         match &self.source {
             Source::Prefix(p) => format!(" · noms commençant par « {p} »"),
-            Source::Found { needle, .. } => format!(" · contenant « {needle} »"),
+            Source::Found(found) => format!(" · contenant « {} »", found.needle()),
             _ => String::new(),
         }
     }
@@ -262,6 +271,11 @@ impl Directory {
         let height = list.height.saturating_sub(3) as usize;
         self.cursor.settle(self.total, height);
         self.fetch(ctx, self.cursor.offset, height.max(1));
+        // A search read to its end may have found fewer lines than it estimated: the cursor comes back within them.
+        if self.cursor.selected >= self.total {
+            self.cursor.settle(self.total, height);
+            self.fetch(ctx, self.cursor.offset, height.max(1));
+        }
         let wide = list.width >= WIDE;
         let rows: Vec<Row> = self
             .page
@@ -361,6 +375,12 @@ impl Directory {
             Source::Residual(entries) => {
                 format!("{} sur {} utilisateur(s)", self.total, entries.len())
             }
+            Source::Found(found) if !found.exact() => format!(
+                "≈ {} sur {} utilisateur(s){}",
+                self.total,
+                self.all,
+                self.scope()
+            ),
             _ => format!(
                 "{} sur {} utilisateur(s){}",
                 self.total,
