@@ -6,6 +6,7 @@
 //! itself or the database could not be used (locked by another process, unreadable).
 
 mod batch;
+mod demo;
 mod files;
 mod import;
 mod serve;
@@ -76,6 +77,8 @@ pub enum Command {
     Backup(files::BackupArgs),
     /// Restaure une sauvegarde dans une base vide (--force : l'efface d'abord), puis vérifie le journal
     Restore(files::RestoreArgs),
+    /// Remplit une base vide de données fictives, par le guichet lui-même (--scale demo ou national)
+    Demo(demo::DemoArgs),
     /// Tient la base pour une équipe : écoute sur une socket, chaque guichet et chaque commande en est client
     Serve {
         /// Groupe du système dont les membres peuvent joindre la socket (par défaut : le propriétaire seul)
@@ -239,6 +242,9 @@ pub fn run(cli: Cli) -> ExitCode {
     if let Command::Serve { group } = command {
         return serve::run(&cli, &path, group.as_deref());
     }
+    if let Command::Demo(args) = command {
+        return demo::run(&cli, &path, args);
+    }
     // A server is there: it answers, or refuses this user (which `open_desk` reports); a socket file left by a
     // server that is gone does not count.
     let serving = match std::os::unix::net::UnixStream::connect(
@@ -307,8 +313,8 @@ pub fn run(cli: Cli) -> ExitCode {
             };
             import::run(&desk, &actor, kind, file, &options, *dry_run, cli.json)
         }
-        // Restored and served above, before any database is opened.
-        Command::Restore(_) | Command::Serve { .. } => Ok(ExitCode::from(2)),
+        // Restored, served and generated above, before any database is opened.
+        Command::Restore(_) | Command::Serve { .. } | Command::Demo(_) => Ok(ExitCode::from(2)),
     };
     match result {
         Ok(code) => code,

@@ -10,13 +10,18 @@ use crate::domain::chorus::Role;
 use crate::domain::structure::Category;
 use serde_json::json;
 
+/// National: per cent of the simple users of a structure in a groupement who work for its agence comptable.
+const AGENCE_USERS: usize = 40;
+
 impl Gen<'_> {
     /// Intra-académique moves (§1.2.2): a GS of an EPLE moves to another of the same académie, by rattachement.
     pub(super) fn movements(&mut self, scale: &Scale) -> Result<(), DeskError> {
         for _ in 0..(scale.structures / 100).max(1) {
+            // A member of an agence's team is attached to its whole groupement already: he does not move so.
+            let movable = |g: &Self, p: usize| g.free_pigp(p) && g.people[p].sirets.is_empty();
             let Some(from) = self.pick_org(|g, o| {
                 let org = &g.orgs[o];
-                org.category == Category::Eple && org.gs.iter().any(|&p| g.free_pigp(p))
+                org.category == Category::Eple && org.gs.iter().any(|&p| movable(g, p))
             }) else {
                 return Ok(());
             };
@@ -34,7 +39,7 @@ impl Gen<'_> {
                 .gs
                 .iter()
                 .copied()
-                .find(|&p| self.free_pigp(p))
+                .find(|&p| movable(self, p))
             else {
                 continue;
             };
@@ -193,9 +198,37 @@ impl Gen<'_> {
         self.users_created += 1;
         self.tick();
         self.request(p, o)?;
+        if self.national {
+            return self.more_requests(p, o);
+        }
         if self.rng.percent(10) {
             let other = self.rng.below(self.orgs.len());
             if other != o && other < self.orgs.len() {
+                self.request(p, other)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// National: an agent of an agence comptable asks to be attached to the other structures of its groupement;
+    /// now and then someone asks for a structure elsewhere.
+    fn more_requests(&mut self, p: usize, o: usize) -> Result<(), DeskError> {
+        let members = match self.orgs[o].group {
+            Some(g) if self.rng.percent(AGENCE_USERS) => self.groups[g].members.clone(),
+            _ => Vec::new(),
+        };
+        for m in members {
+            if m != o {
+                self.request(p, m)?;
+            }
+        }
+        if self.rng.percent(5) {
+            let other = self.rng.below(self.orgs.len());
+            if other != o
+                && self.orgs[other]
+                    .group
+                    .is_none_or(|g| Some(g) != self.orgs[o].group)
+            {
                 self.request(p, other)?;
             }
         }
@@ -215,29 +248,34 @@ impl Gen<'_> {
             return Ok(());
         };
         let by = self.people[m].email.clone();
-        match self.rng.below(100) {
-            0..=71 => {
-                if self.ok(
-                    json!({"cmd": "attachment.validate", "by": by, "user": email, "siret": siret}),
-                )? {
-                    self.orgs[o].users.push(p);
-                }
+        // Thresholds out of 100: validated, refused, left pending, else validated then removed. Over ten years
+        // a pending request is a recent one.
+        let (validated, refused, pending) = if self.national {
+            (84, 89, 92)
+        } else {
+            (72, 80, 92)
+        };
+        let roll = self.rng.below(100);
+        if roll < validated {
+            if self.ok(
+                json!({"cmd": "attachment.validate", "by": by, "user": email, "siret": siret}),
+            )? {
+                self.orgs[o].users.push(p);
             }
-            72..=79 => {
-                let reason = self.rng.word(names::REFUSE_REASONS);
-                self.ok(json!({
-                    "cmd": "attachment.refuse", "by": by, "user": email, "siret": siret, "reason": reason,
-                }))?;
-            }
-            80..=91 => {}
-            _ => {
-                if self.ok(
-                    json!({"cmd": "attachment.validate", "by": by, "user": email, "siret": siret}),
-                )? {
-                    let remover = if self.rng.percent(50) { &email } else { &by };
-                    self.ok(json!({"cmd": "attachment.remove", "by": remover, "user": email, "siret": siret}))?;
-                }
-            }
+        } else if roll < refused {
+            let reason = self.rng.word(names::REFUSE_REASONS);
+            self.ok(json!({
+                "cmd": "attachment.refuse", "by": by, "user": email, "siret": siret, "reason": reason,
+            }))?;
+        } else if roll >= pending
+            && self.ok(
+                json!({"cmd": "attachment.validate", "by": by, "user": email, "siret": siret}),
+            )?
+        {
+            let remover = if self.rng.percent(50) { &email } else { &by };
+            self.ok(
+                json!({"cmd": "attachment.remove", "by": remover, "user": email, "siret": siret}),
+            )?;
         }
         Ok(())
     }

@@ -9,6 +9,9 @@ use crate::domain::structure::Category;
 use chrono::{Datelike, NaiveDate};
 use serde_json::{Value, json};
 
+/// National: per cent of the dossiers assigned to their direction's correspondant.
+const ASSIGNED: usize = 6;
+
 impl Gen<'_> {
     /// R2: the channel of a structure's requests.
     pub(super) fn channel(&self, o: usize) -> &'static str {
@@ -80,6 +83,14 @@ impl Gen<'_> {
     }
 
     pub(super) fn assign(&mut self, reference: &str, direction: usize) -> Result<(), DeskError> {
+        if self.national {
+            if let Some(login) = self.operators.get(direction).cloned().flatten()
+                && self.rng.percent(ASSIGNED)
+            {
+                self.ok(json!({"cmd": "dossier.assign", "dossier": reference, "operator": login}))?;
+            }
+            return Ok(());
+        }
         if direction == 0 && self.correspondant && self.rng.percent(60) {
             self.ok(
                 json!({"cmd": "dossier.assign", "dossier": reference, "operator": CORRESPONDANT}),

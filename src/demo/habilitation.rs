@@ -10,6 +10,9 @@ use crate::domain::chorus::Role;
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 
+/// National: a dossier received more than this many days ago is no longer open.
+const OPEN_FOR: usize = 60;
+
 /// Where a habilitation dossier stops: one stage per corbeille it can be left in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Stage {
@@ -50,6 +53,15 @@ impl Gen<'_> {
         let mut roles = if has_gp { Vec::new() } else { vec![Role::Gp] };
         let gs = if has_gp {
             1 + self.rng.below(2)
+        } else if self.national {
+            // Over ten years the team of an agence comptable is habilitated once for all its structures: fewer
+            // gestionnaires secondaires per structure.
+            match self.rng.below(100) {
+                0..=19 => 0,
+                20..=69 => 1,
+                70..=94 => 2,
+                _ => 3,
+            }
         } else {
             match self.rng.below(100) {
                 0..=9 => 0,
@@ -71,6 +83,13 @@ impl Gen<'_> {
         direction: usize,
     ) -> Result<Option<Hab>, DeskError> {
         let persons: Vec<usize> = roles.iter().map(|&r| self.new_person(o, r)).collect();
+        if self.national {
+            for &p in &persons {
+                if self.people[p].role == Role::Gs {
+                    self.people[p].sirets = self.team_sirets(o);
+                }
+            }
+        }
         let waiting = match stage {
             Stage::EnAttente => persons.len().checked_sub(1),
             Stage::Recue | Stage::Rejetee | Stage::Transmise => None,
@@ -92,7 +111,7 @@ impl Gen<'_> {
             .map(|(i, &p)| self.person_json(p, waiting != Some(i)))
             .collect();
         let siret = self.orgs[o].siret.clone();
-        let code = self.dirs.get(direction).map(|d| d.code).unwrap_or_default();
+        let code = self.dir_code(direction);
         self.refuse_misaddressed_habilitation(
             o,
             received,
@@ -207,6 +226,12 @@ impl Gen<'_> {
                     0..=4 => Stage::Recue,
                     5 | 6 => Stage::Pieces,
                     _ => Stage::Traitee,
+                };
+                // Over ten years, a dossier forwarded long ago has been dealt with since.
+                let next = if self.national && h.received < self.days_ago(OPEN_FOR) {
+                    Stage::Traitee
+                } else {
+                    next
                 };
                 return self.hab_advance(h, next);
             }

@@ -58,10 +58,12 @@ impl Gen<'_> {
     }
 
     pub(super) fn uai(&mut self, departement: &str) -> String {
-        let head = if departement.len() == 2 {
-            format!("0{departement}")
-        } else {
-            departement.to_string()
+        // The academic numbering: 0 and the department, 620 and 720 for Corsica, the code overseas.
+        let head = match departement {
+            "2A" => "620".to_string(),
+            "2B" => "720".to_string(),
+            d if d.len() == 2 => format!("0{d}"),
+            d => d.to_string(),
         };
         loop {
             let seven = format!("{head}{:04}", self.rng.below(10_000));

@@ -18,10 +18,19 @@
 //! `generate` calls them: `directions`, `structures` (with `identifiers` and `naming`), `timeline` (which drives
 //! `habilitation` and `user_dossiers`, both on `dossiers`), then `chorus`; `people` is the model of persons,
 //! `refusals` the deliberate refusals, `rng` the seeded random source, `names` the raw material.
+//!
+//! The national dataset (`Scale::NATIONAL`, `World::National`) tells a longer story on a wider map: one
+//! direction for each department (`geography`), structures sharing their agent comptable in groupements, and ten
+//! years told in date order by `decade` — first habilitations, resets, modifications, departures and self-service
+//! accounts interleaved. Its choices sit behind `Gen::national`, so that the demonstration draws the same random
+//! numbers in the same order as before and stays the same database for the same seed and clock.
 
 mod chorus;
+mod decade;
 mod directions;
 mod dossiers;
+mod geography;
+mod groupements;
 mod habilitation;
 mod identifiers;
 mod names;
@@ -40,22 +49,34 @@ use crate::domain::operator::OperatorRole;
 use crate::store::T;
 use chrono::{Days, NaiveDate};
 use directions::Referent;
-use names::DirectionSpec;
+use groupements::Group;
+use names::{DeptSpec, DirectionSpec};
 use people::Person;
 use refusals::Deliberate;
 use rng::Rng;
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use structures::Org;
 
-/// How much to generate.
+/// How much to generate, and which world.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Scale {
     pub directions: usize,
     pub structures: usize,
     pub users: usize,
     pub dossiers: usize,
+    pub world: World,
+}
+
+/// The map and the period the data covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum World {
+    /// The hand-written directions of `names::DIRECTIONS` (several departments each, at most 8) over four months:
+    /// the desk's demonstration.
+    Demo,
+    /// One direction for each department of the referentiel (at most 101), groupements comptables, ten years.
+    National,
 }
 
 impl Scale {
@@ -64,7 +85,26 @@ impl Scale {
         structures: 200,
         users: 1000,
         dossiers: 500,
+        world: World::Demo,
     };
+
+    /// A national database: every department, 15,000 structures, 60,000 users, 200,000 dossiers over ten years.
+    pub const NATIONAL: Scale = Scale {
+        directions: 101,
+        structures: 15_000,
+        users: 60_000,
+        dossiers: 200_000,
+        world: World::National,
+    };
+
+    /// `demo` or `national`.
+    pub fn named(name: &str) -> Option<Scale> {
+        match name {
+            "demo" => Some(Scale::DEMO),
+            "national" => Some(Scale::NATIONAL),
+            _ => None,
+        }
+    }
 }
 
 /// What was generated (counts by kind, for the progress line and the tests).
@@ -75,6 +115,8 @@ pub struct Summary {
     pub users: usize,
     pub dossiers: usize,
     pub attachments: usize,
+    /// Entries of the journal (every command, refusals included, and the bootstrap of the empty base).
+    pub journal: u64,
     pub commands: usize,
     /// Commands the generator expected to succeed and the desk refused.
     pub refused: usize,
@@ -110,12 +152,21 @@ pub fn generate(
     let mut g = Gen::new(desk, bulk, scale, seed, progress);
     g.reference()?;
     g.structures(scale.structures)?;
-    g.founding()?;
-    g.deliberate.on = true;
-    g.events()?;
+    if g.national {
+        g.deliberate.on = true;
+        g.decade()?;
+    } else {
+        g.founding()?;
+        g.deliberate.on = true;
+        g.events()?;
+    }
     g.movements(scale)?;
     g.chorus_side()?;
-    g.top_up(scale)?;
+    if g.national {
+        g.top_up_decade(scale)?;
+    } else {
+        g.top_up(scale)?;
+    }
     g.finish()
 }
 
@@ -156,8 +207,22 @@ struct Gen<'a> {
     rng: Rng,
     today: NaiveDate,
     scale: Scale,
+    /// The national story and map (`World::National`); else the demonstration's, unchanged.
+    national: bool,
     dirs: Vec<&'static DirectionSpec>,
-    /// Covered departments, indices in `DEPARTEMENTS`.
+    /// The departments of the map: `names::DEPARTEMENTS`, or the national geography.
+    geo: Vec<&'static DeptSpec>,
+    /// National: the towns by the sea and the population of each department of `geo`.
+    seaside: Vec<&'static [&'static str]>,
+    population: Vec<u32>,
+    /// The direction covering each department code, index in `dirs`.
+    dir_by_dept: HashMap<&'static str, usize>,
+    /// National: the correspondant of each direction, who is assigned its dossiers.
+    operators: Vec<Option<String>>,
+    /// National: the groupements comptables, and the one still open in each (department, class of structure).
+    groups: Vec<Group>,
+    open_groups: HashMap<(usize, u8), usize>,
+    /// Covered departments, indices in `geo`.
     depts: Vec<usize>,
     /// Covered departments whose académie seat is covered too: where EPLE can be.
     eple_depts: Vec<usize>,
@@ -194,7 +259,15 @@ impl<'a> Gen<'a> {
             rng: Rng::new(seed),
             today: desk.today(),
             scale: *scale,
+            national: scale.world == World::National,
             dirs: Vec::new(),
+            geo: Vec::new(),
+            seaside: Vec::new(),
+            population: Vec::new(),
+            dir_by_dept: HashMap::new(),
+            operators: Vec::new(),
+            groups: Vec::new(),
+            open_groups: HashMap::new(),
             depts: Vec::new(),
             eple_depts: Vec::new(),
             referents: Vec::new(),
@@ -277,6 +350,7 @@ impl<'a> Gen<'a> {
         summary.users = store.len(T::Users)?;
         summary.dossiers = store.len(T::Dossiers)?;
         summary.attachments = store.len(T::Attachments)?;
+        summary.journal = store.journal_head()?.0;
         let total = scale.structures + scale.dossiers + scale.users;
         progress(total, total);
         Ok(summary)

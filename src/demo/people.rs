@@ -33,6 +33,8 @@ pub(super) struct Person {
     pub(super) busy: bool,
     /// The structure he works for.
     pub(super) org: usize,
+    /// National: the structures of his groupement he is habilitated on, `org` first (empty: `org` alone).
+    pub(super) sirets: Vec<usize>,
 }
 
 impl Gen<'_> {
@@ -119,17 +121,29 @@ impl Gen<'_> {
             life: Life::Planned,
             busy: false,
             org,
+            sirets: Vec::new(),
         });
         self.people.len() - 1
     }
 
     pub(super) fn person_json(&self, p: usize, active: bool) -> Value {
         let x = &self.people[p];
-        json!({
+        let mut person = json!({
             "civilite": if x.male { "M" } else { "MME" },
             "nom": x.nom, "prenom": x.prenom, "email": x.email, "role": x.role.wire(),
             "fonction": x.fonction, "email_active": active,
-        })
+        });
+        if !x.sirets.is_empty()
+            && let Some(object) = person.as_object_mut()
+        {
+            let sirets: Vec<&str> = x
+                .sirets
+                .iter()
+                .map(|&o| self.orgs[o].siret.as_str())
+                .collect();
+            object.insert("sirets".to_string(), json!(sirets));
+        }
+        person
     }
 
     pub(super) fn full_name(&self, p: usize) -> String {

@@ -1,10 +1,11 @@
 //! The structures of the demonstration: how many of each category (at least one of each, a GIP with and one
 //! without comptable), where they are (EPLE where their académie's seat is covered, EPL de la mer by the sea, a few
 //! with their siège under another direction), their plausible names and domains, their comptable, and the model
-//! the generator keeps of each — who is GP, GS or simple user there.
+//! the generator keeps of each — who is GP, GS or simple user there. Nationally, the departments are weighed by
+//! their population and the structures with a comptable join groupements comptables (`groupements`).
 
 use super::Gen;
-use super::names::{self, DEPARTEMENTS};
+use super::names;
 use super::naming::{academie_domain, de, domain_stem, fill, slug, templates};
 use crate::desk::DeskError;
 use crate::domain::reference;
@@ -15,6 +16,7 @@ pub(super) struct Org {
     pub(super) siret: String,
     pub(super) category: Category,
     pub(super) comptable: Option<(String, String)>,
+    /// Its department, index in `Gen::geo`.
     pub(super) dept: usize,
     pub(super) academie: Option<&'static str>,
     /// The domain of its people's addresses.
@@ -33,6 +35,8 @@ pub(super) struct Org {
     pub(super) users: Vec<usize>,
     /// A structure-level event (handover, interim) happened: not picked for another.
     pub(super) busy: bool,
+    /// National: its groupement comptable, index in `Gen::groups`.
+    pub(super) group: Option<usize>,
 }
 
 const CATEGORY_WEIGHTS: &[(Category, usize)] = &[
@@ -93,6 +97,9 @@ impl Gen<'_> {
     }
 
     fn dept_for(&mut self, category: Category) -> usize {
+        if self.national {
+            return self.weighted_dept(category);
+        }
         let pool: Vec<usize> = match category {
             Category::Eple => self.eple_depts.clone(),
             Category::EplMer => {
@@ -100,7 +107,7 @@ impl Gen<'_> {
                     .depts
                     .iter()
                     .copied()
-                    .filter(|&i| DEPARTEMENTS[i].coastal)
+                    .filter(|&i| self.geo[i].coastal)
                     .collect();
                 if coastal.is_empty() {
                     self.depts.clone()
@@ -116,6 +123,43 @@ impl Gen<'_> {
             pool
         };
         self.rng.pick(&pool).unwrap_or_default()
+    }
+
+    /// National: a department where a structure of `category` can be, weighed by its population.
+    fn weighted_dept(&mut self, category: Category) -> usize {
+        let fits = |g: &Self, i: usize| match category {
+            Category::Eple => g.eple_depts.contains(&i),
+            Category::EplMer => g.geo[i].coastal,
+            _ => true,
+        };
+        let mut pool: Vec<usize> = self
+            .depts
+            .iter()
+            .copied()
+            .filter(|&i| fits(self, i))
+            .collect();
+        if pool.is_empty() {
+            pool = self.depts.clone();
+        }
+        let total: u64 = pool.iter().map(|&i| u64::from(self.population[i])).sum();
+        let mut r = self.rng.below(total.max(1) as usize) as u64;
+        for &i in &pool {
+            let w = u64::from(self.population[i]);
+            if r < w {
+                return i;
+            }
+            r -= w;
+        }
+        pool.first().copied().unwrap_or_default()
+    }
+
+    /// The towns of a department where a lycée maritime can stand.
+    fn is_seaside(&self, dept: usize, city: &str) -> bool {
+        if self.national {
+            self.seaside[dept].contains(&city)
+        } else {
+            names::SEASIDE.contains(&city)
+        }
     }
 
     fn unique_domain(&mut self, stem: &str, place: &str) -> String {
@@ -145,12 +189,12 @@ impl Gen<'_> {
         has_comptable: Option<bool>,
     ) -> Result<(), DeskError> {
         let dept = self.dept_for(category);
-        let spec = &DEPARTEMENTS[dept];
+        let spec = self.geo[dept];
         let seaside: Vec<(&'static str, &'static str)> = spec
             .cities
             .iter()
             .copied()
-            .filter(|(c, _)| names::SEASIDE.contains(c))
+            .filter(|(c, _)| self.is_seaside(dept, c))
             .collect();
         let cities = if category == Category::EplMer && !seaside.is_empty() {
             &seaside[..]
@@ -208,7 +252,14 @@ impl Gen<'_> {
         let has_comptable = has_comptable
             .or(category.default_has_comptable())
             .unwrap_or_else(|| self.rng.percent(65));
-        let comptable = if has_comptable {
+        let group = if self.national && has_comptable {
+            self.groupement(dept, category)
+        } else {
+            None
+        };
+        let comptable = if let Some(g) = group.and_then(|g| self.groups[g].comptable.clone()) {
+            Some(g)
+        } else if has_comptable {
             let comptable_domain = match category {
                 Category::Eple => ac,
                 Category::Eplefpa => "educagri.fr".to_string(),
@@ -229,13 +280,20 @@ impl Gen<'_> {
         };
         let uai = (category == Category::Eple).then(|| self.uai(spec.code));
         let siret = self.siret(category);
-        let siege = if category != Category::Eple && self.dirs.len() >= 2 && self.rng.percent(4) {
+        // Nationally, as R1 reads it: only a structure with a comptable centralises at its siège, and one in a
+        // groupement stays with its groupement's direction.
+        let may_centralise = !self.national || (has_comptable && group.is_none());
+        let siege = if category != Category::Eple
+            && self.dirs.len() >= 2
+            && may_centralise
+            && self.rng.percent(4)
+        {
             let own_dir = self.dir_of(spec.code);
             let others: Vec<usize> = self
                 .depts
                 .iter()
                 .copied()
-                .filter(|&i| self.dir_of(DEPARTEMENTS[i].code) != own_dir)
+                .filter(|&i| self.dir_of(self.geo[i].code) != own_dir)
                 .collect();
             self.rng.pick(&others)
         } else {
@@ -252,7 +310,7 @@ impl Gen<'_> {
             (d, vec![d])
         } else {
             let here = self.dir_of(spec.code).unwrap_or_default();
-            match siege.and_then(|s| self.dir_of(DEPARTEMENTS[s].code)) {
+            match siege.and_then(|s| self.dir_of(self.geo[s].code)) {
                 Some(seat) => (seat, vec![here, seat]),
                 None => (here, vec![here]),
             }
@@ -264,10 +322,13 @@ impl Gen<'_> {
             "has_comptable": has_comptable,
             "comptable": comptable.as_ref().map(|(n, e)| json!({"name": n, "email": e})),
             "address": address, "postal_code": postal_code, "city": city, "uai": uai,
-            "siege_departement": siege.map(|s| DEPARTEMENTS[s].code),
+            "siege_departement": siege.map(|s| self.geo[s].code),
         });
         if !self.ok(value)? {
             return Ok(());
+        }
+        if let (Some(g), Some(c)) = (group, &comptable) {
+            self.join(g, self.orgs.len(), c);
         }
         self.structures_added += 1;
         self.names.insert(name);
@@ -291,6 +352,7 @@ impl Gen<'_> {
             gs: Vec::new(),
             users: Vec::new(),
             busy: false,
+            group,
         });
         Ok(())
     }

@@ -4,7 +4,6 @@
 //! departures. At the end, `top_up` reaches the targets of the `Scale`.
 
 use super::habilitation::Stage;
-use super::names::DEPARTEMENTS;
 use super::user_dossiers::Sortie;
 use super::{Gen, Scale};
 use crate::desk::DeskError;
@@ -14,16 +13,16 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 /// The stages where the first habilitations of a few structures are left stuck, in turn.
-const STUCK: [Stage; 4] = [
+pub(super) const STUCK: [Stage; 4] = [
     Stage::Pieces,
     Stage::EnAttente,
     Stage::ACreer,
     Stage::Pieces,
 ];
 
-/// One dated event of the second half of the period.
+/// One dated event: of the second half of the four months, or of the decade (`decade`).
 #[derive(Debug, Clone, Copy)]
-enum Event {
+pub(super) enum Event {
     Hab(Stage),
     /// A new GP is habilitated and the current one hands over; `leaves`: the former GP then leaves and is deleted.
     Successor {
@@ -152,7 +151,7 @@ impl Gen<'_> {
         Ok(())
     }
 
-    fn event(&mut self, date: NaiveDate, event: Event) -> Result<(), DeskError> {
+    pub(super) fn event(&mut self, date: NaiveDate, event: Event) -> Result<(), DeskError> {
         match event {
             Event::Hab(stage) => self.hab_event(date, stage),
             Event::Successor { leaves } => self.successor(date, leaves),
@@ -173,7 +172,7 @@ impl Gen<'_> {
                 let misdirected = self.pick_org(|g, o| {
                     let org = &g.orgs[o];
                     org.category == Category::Eple
-                        && g.dir_of(DEPARTEMENTS[org.dept].code) != Some(org.direction)
+                        && g.dir_of(g.geo[org.dept].code) != Some(org.direction)
                 });
                 match misdirected {
                     Some(o) if self.rng.percent(60) => Some(o),
@@ -194,7 +193,7 @@ impl Gen<'_> {
         let Some(o) = o else { return Ok(()) };
         let direction = if stage == Stage::Transmise {
             let org = &self.orgs[o];
-            let here = self.dir_of(DEPARTEMENTS[org.dept].code);
+            let here = self.dir_of(self.geo[org.dept].code);
             let wrong: Vec<usize> = (0..self.dirs.len())
                 .filter(|d| !org.competent.contains(d))
                 .collect();

@@ -83,8 +83,12 @@ impl Gen<'_> {
         if !self.qualify(&reference)? {
             return Ok(());
         }
-        if close {
-            self.ok(json!({"cmd": "password.reset", "dossier": reference}))?;
+        if close
+            && self.ok(json!({"cmd": "password.reset", "dossier": reference}))?
+            && self.national
+        {
+            // Over ten years a user forgets his password more than once.
+            self.people[p].busy = false;
         }
         Ok(())
     }
@@ -147,7 +151,9 @@ impl Gen<'_> {
             self.people[p].nom = nom;
             self.people[p].email = new_email;
         }
-        self.ok(json!({"cmd": "dossier.close", "dossier": reference}))?;
+        if self.ok(json!({"cmd": "dossier.close", "dossier": reference}))? && self.national {
+            self.people[p].busy = false;
+        }
         Ok(())
     }
 
@@ -178,6 +184,7 @@ impl Gen<'_> {
             Sortie::Done { remove_first } => {
                 if remove_first {
                     self.detach(p)?;
+                    self.detach_team(p)?;
                 }
                 if !self.ok(json!({
                     "cmd": "user.depart", "email": email, "dossier": reference, "keeps_pigp_apps": false,
@@ -191,6 +198,22 @@ impl Gen<'_> {
                     self.people[p].life = Life::Supprime;
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// National: a member of an agence's team removes his rattachements to the other structures of its groupement.
+    fn detach_team(&mut self, p: usize) -> Result<(), DeskError> {
+        let email = self.people[p].email.clone();
+        let home = self.people[p].org;
+        for o in std::mem::take(&mut self.people[p].sirets) {
+            if o == home {
+                continue;
+            }
+            let siret = self.orgs[o].siret.clone();
+            self.ok(
+                json!({"cmd": "attachment.remove", "by": email, "user": email, "siret": siret}),
+            )?;
         }
         Ok(())
     }
