@@ -1642,3 +1642,56 @@ fn a_frame_stalled_inside_its_length_is_dropped_like_one_stalled_in_its_body() {
         since.elapsed()
     );
 }
+
+#[test]
+fn many_keys_in_one_round_trip_read_as_one_at_a_time_and_too_many_are_refused() {
+    use guichet::store::T;
+    let w = world();
+    let store = w.desk.store();
+    let mut keys: Vec<Vec<u8>> = store
+        .keys(T::Structures, b"", 0, usize::MAX)
+        .expect("structures")
+        .into_iter()
+        .map(|k| k.to_vec())
+        .collect();
+    assert!(!keys.is_empty(), "the world has structures");
+    keys.push(b"absent".to_vec());
+    // More than one request's worth: the client splits them.
+    let many: Vec<Vec<u8>> = keys
+        .iter()
+        .cycle()
+        .take(wire::MAX_KEYS + 3)
+        .cloned()
+        .collect();
+    let values = store.get_many_raw(T::Structures, &many).expect("get many");
+    assert_eq!(values.len(), many.len());
+    for (key, value) in many.iter().zip(&values) {
+        assert_eq!(
+            value,
+            &store.get_raw(T::Structures, key).expect("get"),
+            "{key:?}"
+        );
+    }
+    let absent = many
+        .iter()
+        .position(|k| k == b"absent")
+        .expect("absent asked");
+    assert_eq!(
+        values[absent], None,
+        "an absent key reads as absent, in its place"
+    );
+    // A client that asks more than a request may hold is answered a refusal, and served on.
+    let (mut stream, _, _) = raw_hello(w.server.socket());
+    let reply = ask(
+        &mut stream,
+        &Request::GetMany {
+            tree: T::Structures,
+            keys: vec![b"k".to_vec(); wire::MAX_KEYS + 1],
+        },
+    );
+    match reply {
+        Reply::Failed(why) => assert!(why.contains("trop de clés"), "{why}"),
+        other => panic!("too many keys answered {other:?}"),
+    }
+    still_served(&w.desk, "a GetMany too large");
+}

@@ -210,6 +210,20 @@ impl RemoteReads for Client {
         }
     }
 
+    fn get_many(&self, tree: T, keys: &[Vec<u8>]) -> Result<Vec<Option<Vec<u8>>>, StoreError> {
+        let mut out = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(wire::MAX_KEYS) {
+            match self.request(&Request::GetMany {
+                tree,
+                keys: chunk.to_vec(),
+            })? {
+                Reply::Values(values) if values.len() == chunk.len() => out.extend(values),
+                other => return Err(store_error(other)),
+            }
+        }
+        Ok(out)
+    }
+
     fn len(&self, tree: T) -> Result<u64, StoreError> {
         match self.request(&Request::Len { tree })? {
             Reply::Count(n) => Ok(n),

@@ -348,6 +348,18 @@ impl Session<'_> {
                     .map(Reply::Rows)
                     .unwrap_or_else(|r| r)
             }
+            Request::GetMany { keys, .. } if keys.len() > wire::MAX_KEYS => Reply::Failed(format!(
+                "trop de clés demandées d'un coup : {} (au plus {})",
+                keys.len(),
+                wire::MAX_KEYS
+            )),
+            Request::GetMany { tree, keys } => self
+                .reader(&login)
+                .and_then(|()| self.desk.store().get_many_raw(tree, &keys).map_err(failed))
+                .map(|values| {
+                    Reply::Values(values.into_iter().map(|v| v.map(|v| v.to_vec())).collect())
+                })
+                .unwrap_or_else(|r| r),
             Request::Len { tree } => self
                 .reader(&login)
                 .and_then(|()| self.desk.store().len(tree).map_err(failed))

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::io::{self, Read, Write};
 
 /// The version of these frames: a client and a server of different versions refuse each other at the greeting.
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
 
 /// The longest frame either side accepts: an import of tens of thousands of lines fits well within it.
 pub const MAX_FRAME: u32 = 64 * 1024 * 1024;
@@ -47,7 +47,16 @@ pub enum Request {
         acting_as: Option<String>,
         line: String,
     },
+    /// Several keys of one tree in one round trip (at most `MAX_KEYS`): what a screen would otherwise ask one
+    /// by one, each a round trip (protocol 2).
+    GetMany {
+        tree: T,
+        keys: Vec<Vec<u8>>,
+    },
 }
+
+/// The keys a `GetMany` may ask at once.
+pub const MAX_KEYS: usize = 4096;
 
 /// What the server sends: the answer to the request in flight, or news nobody asked for.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -73,6 +82,8 @@ pub enum Reply {
     Previewed,
     /// The request could not be served (a store error, a bad frame, the server stopping): in French.
     Failed(String),
+    /// The values of a `GetMany`, in the order of its keys.
+    Values(Vec<Option<Vec<u8>>>),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

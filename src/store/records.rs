@@ -707,13 +707,17 @@ impl Store {
     /// Every holder of `trigram` whose search text holds `needle`, in name order: the postings, then each
     /// holder's search text, read raw.
     fn holders_matching(&self, needle: &str, trigram: [u8; 3]) -> Result<Found, StoreError> {
-        let mut matches = Vec::new();
+        let mut ids = Vec::new();
         for k in self.key_rows(T::UsersByTrigram, &trigram, 0, 512)? {
             let (k, _) = k?;
-            let Some(id) = k.get(3..).and_then(keys::user_from) else {
-                continue;
-            };
-            if let Some(row) = self.get_raw(T::UsersSearch, &keys::user(id))?
+            ids.extend(k.get(3..).and_then(keys::user_from));
+        }
+        // The holders' texts at once: one round trip for them all when the desk is a server's client.
+        let wanted: Vec<Vec<u8>> = ids.iter().map(|id| keys::user(*id).to_vec()).collect();
+        let rows = self.get_many_raw(T::UsersSearch, &wanted)?;
+        let mut matches = Vec::new();
+        for (id, row) in ids.into_iter().zip(rows) {
+            if let Some(row) = row
                 && let Some((sort_name, text)) = keys::user_search_parts(&row)
                 && holds(text, needle.as_bytes())
             {

@@ -17,6 +17,8 @@ pub type RawRows = Vec<(Vec<u8>, Vec<u8>)>;
 /// the client of `guichet serve` (`net::Client`); the store itself knows nothing of sockets.
 pub trait RemoteReads: Send + Sync {
     fn get(&self, t: T, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Several keys of one tree at once, values in the order of the keys.
+    fn get_many(&self, t: T, keys: &[Vec<u8>]) -> Result<Vec<Option<Vec<u8>>>, StoreError>;
     fn page(&self, query: &PageQuery) -> Result<RawRows, StoreError>;
     fn len(&self, t: T) -> Result<u64, StoreError>;
 }
