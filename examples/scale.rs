@@ -141,6 +141,128 @@ fn filter_queries(
     .collect())
 }
 
+/// What an operator feels on an open desk, each key a frame: switching espace (1 → 2 → 3 → 4 → 1), the
+/// corbeille at `position` (from the first, `l` until it is shown), three pages down it, opening a dossier, and
+/// each letter of each query of the `/` filter over the users.
+struct Felt {
+    switch: Vec<Duration>,
+    to_corbeille: Vec<Duration>,
+    paging: Vec<Duration>,
+    opening: Vec<Duration>,
+    /// Per query, per letter.
+    by_query: Vec<Vec<Vec<Duration>>>,
+}
+
+impl Felt {
+    fn filter(&self) -> Vec<Duration> {
+        self.by_query.iter().flatten().flatten().copied().collect()
+    }
+
+    /// The query with the worst p99.
+    fn worst(&self) -> usize {
+        (0..self.by_query.len())
+            .max_by(|a, b| {
+                let p99 = |q: usize| quantiles(&self.by_query[q].concat()).1;
+                p99(*a).total_cmp(&p99(*b))
+            })
+            .unwrap_or(0)
+    }
+
+    /// One line per measure, `name micros micros…`, for a child to tell its parent.
+    fn lines(&self) -> String {
+        let line = |name: &str, times: &[Duration]| {
+            let micros: Vec<String> = times.iter().map(|t| t.as_micros().to_string()).collect();
+            format!("{name} {}\n", micros.join(" "))
+        };
+        let mut out = line("switch", &self.switch)
+            + &line("corbeille", &self.to_corbeille)
+            + &line("paging", &self.paging)
+            + &line("opening", &self.opening);
+        for (q, letters) in self.by_query.iter().enumerate() {
+            for (i, times) in letters.iter().enumerate() {
+                out += &line(&format!("filter-{q}-{i}"), times);
+            }
+        }
+        out
+    }
+
+    fn parse(text: &str, queries: usize) -> Felt {
+        let mut felt = Felt {
+            switch: Vec::new(),
+            to_corbeille: Vec::new(),
+            paging: Vec::new(),
+            opening: Vec::new(),
+            by_query: vec![vec![Vec::new(); 6]; queries],
+        };
+        for line in text.lines() {
+            let mut fields = line.split_whitespace();
+            let name = fields.next().unwrap_or_default();
+            let times = fields
+                .filter_map(|f| f.parse().ok())
+                .map(Duration::from_micros);
+            let slot = match name {
+                "switch" => &mut felt.switch,
+                "corbeille" => &mut felt.to_corbeille,
+                "paging" => &mut felt.paging,
+                "opening" => &mut felt.opening,
+                other => {
+                    let mut at = other.strip_prefix("filter-").unwrap_or("").split('-');
+                    let q: usize = at.next().and_then(|n| n.parse().ok()).unwrap_or(usize::MAX);
+                    let i: usize = at.next().and_then(|n| n.parse().ok()).unwrap_or(usize::MAX);
+                    match felt.by_query.get_mut(q).and_then(|l| l.get_mut(i)) {
+                        Some(slot) => slot,
+                        None => continue,
+                    }
+                }
+            };
+            slot.extend(times);
+        }
+        felt
+    }
+}
+
+fn feel(
+    d: &mut Desk2,
+    position: usize,
+    queries: &[(String, String)],
+    runs: usize,
+) -> Result<Felt, Box<dyn std::error::Error>> {
+    let mut felt = Felt::parse("", queries.len());
+    for _ in 0..runs {
+        for c in ['2', '3', '4', '1'] {
+            felt.switch.push(d.key(KeyCode::Char(c))?);
+        }
+    }
+    for _ in 0..runs {
+        d.key(KeyCode::Char('1'))?;
+        d.key(KeyCode::Char('2'))?;
+        let start = Instant::now();
+        for _ in 0..position {
+            d.app
+                .on_key(KeyEvent::new(KeyCode::Char('l'), KeyModifiers::NONE));
+        }
+        d.draw()?;
+        felt.to_corbeille.push(start.elapsed());
+        for _ in 0..3 {
+            felt.paging.push(d.key(KeyCode::PageDown)?);
+        }
+        felt.opening.push(d.key(KeyCode::Enter)?);
+        d.key(KeyCode::Esc)?;
+    }
+    for _ in 0..runs {
+        for (q, (needle, _)) in queries.iter().enumerate() {
+            d.key(KeyCode::Char('3'))?;
+            d.key(KeyCode::Char('/'))?;
+            for (i, c) in needle.chars().enumerate() {
+                felt.by_query[q][i].push(d.key(KeyCode::Char(c))?);
+            }
+            d.key(KeyCode::Esc)?;
+            d.key(KeyCode::Esc)?;
+        }
+    }
+    Ok(felt)
+}
+
 fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -173,6 +295,25 @@ fn child(mode: &str, mut args: impl Iterator<Item = String>) -> Outcome {
                 },
             );
         }
+        "--feel" => {
+            let args: Vec<String> = args.collect();
+            let (socket, args) = args
+                .split_last()
+                .ok_or("--feel OPÉRATEUR POSITION PASSES REQUÊTES… SOCKET")?;
+            let [operator, position, runs, needles @ ..] = args else {
+                return Err("--feel OPÉRATEUR POSITION PASSES REQUÊTES… SOCKET".into());
+            };
+            let socket = Path::new(socket);
+            let desk = guichet::net::connect(socket.parent().unwrap_or(socket), socket)?
+                .ok_or("aucun serveur sur la socket")?;
+            let actor = Actor::acting_as(guichet::cli::os_login(), Some(operator.clone()));
+            let mut d = Desk2::open(&desk, actor)?;
+            let queries: Vec<(String, String)> =
+                needles.iter().map(|n| (n.clone(), String::new())).collect();
+            let felt = feel(&mut d, position.parse()?, &queries, runs.parse()?)?;
+            print!("{}", felt.lines());
+            Ok(())
+        }
         _ => {
             let socket = args.next().ok_or("--client SOCKET")?;
             let socket = Path::new(&socket);
@@ -187,63 +328,112 @@ fn child(mode: &str, mut args: impl Iterator<Item = String>) -> Outcome {
     }
 }
 
+/// A `guichet serve` child holding `path` on a socket in its own temporary directory, once it answers.
+struct Served {
+    child: std::process::Child,
+    socket: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Served {
+    fn start(path: &Path) -> Result<Served, Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let socket = dir.path().join("guichet.sock");
+        let mut child = std::process::Command::new(std::env::current_exe()?)
+            .arg("--serve")
+            .arg(path)
+            .arg(&socket)
+            .stdout(std::process::Stdio::null())
+            .spawn()?;
+        let deadline = Instant::now() + Duration::from_secs(300);
+        while std::os::unix::net::UnixStream::connect(&socket).is_err() {
+            if Instant::now() > deadline || child.try_wait()?.is_some() {
+                let _ = child.kill();
+                return Err("le serveur n'a pas répondu".into());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Ok(Served {
+            child,
+            socket,
+            _dir: dir,
+        })
+    }
+
+    /// A client child of this harness on the server; its standard output.
+    fn client(&mut self, args: &[String]) -> Result<String, Box<dyn std::error::Error>> {
+        let out = std::process::Command::new(std::env::current_exe()?)
+            .args(args)
+            .arg(&self.socket)
+            .output()?;
+        if !out.status.success() {
+            let _ = self.child.kill();
+            return Err(format!("client : {}", String::from_utf8_lossy(&out.stderr)).into());
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// Stops the server (SIGTERM, as an operator would); its peak resident memory in KiB.
+    fn stop(mut self) -> Result<u64, Box<dyn std::error::Error>> {
+        let kib = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmHWM:"))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            })
+            .unwrap_or(0);
+        std::process::Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status()?;
+        self.child.wait()?;
+        Ok(kib)
+    }
+}
+
 /// Served: the first frames of `runs` desks on a server holding `path`, the desks' largest peak memory and the
 /// server's, in KiB.
 fn served(
     path: &Path,
     runs: usize,
 ) -> Result<(Vec<Duration>, u64, u64), Box<dyn std::error::Error>> {
-    let exe = std::env::current_exe()?;
-    let dir = tempfile::tempdir()?;
-    let socket = dir.path().join("guichet.sock");
-    let mut server = std::process::Command::new(&exe)
-        .arg("--serve")
-        .arg(path)
-        .arg(&socket)
-        .stdout(std::process::Stdio::null())
-        .spawn()?;
-    let deadline = Instant::now() + Duration::from_secs(300);
-    while std::os::unix::net::UnixStream::connect(&socket).is_err() {
-        if Instant::now() > deadline || server.try_wait()?.is_some() {
-            let _ = server.kill();
-            return Err("le serveur n'a pas répondu".into());
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let mut server = Served::start(path)?;
     let mut times = Vec::new();
     let mut client_kib = 0;
     for _ in 0..runs {
-        let out = std::process::Command::new(&exe)
-            .arg("--client")
-            .arg(&socket)
-            .output()?;
-        let text = String::from_utf8_lossy(&out.stdout);
-        let mut fields = text.split_whitespace().map(|f| f.parse::<u64>());
+        let out = server.client(&["--client".to_string()])?;
+        let mut fields = out.split_whitespace().map(|f| f.parse::<u64>());
         match (fields.next(), fields.next()) {
             (Some(Ok(micros)), Some(Ok(kib))) => {
                 times.push(Duration::from_micros(micros));
                 client_kib = client_kib.max(kib);
             }
-            _ => {
-                let _ = server.kill();
-                return Err(format!("client : {}", String::from_utf8_lossy(&out.stderr)).into());
-            }
+            _ => return Err(format!("client : réponse illisible « {out} »").into()),
         }
     }
-    let server_kib = std::fs::read_to_string(format!("/proc/{}/status", server.id()))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0);
-    std::process::Command::new("kill")
-        .arg("-TERM")
-        .arg(server.id().to_string())
-        .status()?;
-    server.wait()?;
-    Ok((times, client_kib, server_kib))
+    Ok((times, client_kib, server.stop()?))
+}
+
+/// Served: what an operator feels on a desk that is the server's client, acting as `operator`.
+fn served_feel(
+    path: &Path,
+    operator: &str,
+    position: usize,
+    queries: &[(String, String)],
+    runs: usize,
+) -> Result<Felt, Box<dyn std::error::Error>> {
+    let mut server = Served::start(path)?;
+    let mut args = vec![
+        "--feel".to_string(),
+        operator.to_string(),
+        position.to_string(),
+        runs.to_string(),
+    ];
+    args.extend(queries.iter().map(|(needle, _)| needle.clone()));
+    let out = server.client(&args)?;
+    server.stop()?;
+    Ok(Felt::parse(&out, queries.len()))
 }
 
 fn main() -> Outcome {
@@ -251,7 +441,7 @@ fn main() -> Outcome {
     let path = args
         .next()
         .ok_or("usage : scale CHEMIN_DE_LA_BASE [passes]")?;
-    if path == "--serve" || path == "--client" {
+    if path == "--serve" || path == "--client" || path == "--feel" {
         return child(&path, args);
     }
     let runs: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(20);
@@ -343,64 +533,17 @@ fn main() -> Outcome {
     let actor = Actor::acting_as(&login, Some(operator.clone()));
     let mut d = Desk2::open(&desk, actor.clone())?;
 
-    // Switching espace: 1 → 2 → 3 → 4 → 1, every key a frame.
-    let mut switch = Vec::new();
-    for _ in 0..runs {
-        for c in ['2', '3', '4', '1'] {
-            switch.push(d.key(KeyCode::Char(c))?);
-        }
-    }
-    // The largest corbeille: from the first one, `l` until it is shown.
     let position = Corbeille::ALL
         .iter()
         .position(|c| *c == corbeille)
         .unwrap_or(0);
-    let mut to_corbeille = Vec::new();
-    let mut paging = Vec::new();
-    let mut opening = Vec::new();
-    for _ in 0..runs {
-        d.key(KeyCode::Char('1'))?;
-        d.key(KeyCode::Char('2'))?;
-        let start = Instant::now();
-        for _ in 0..position {
-            d.app
-                .on_key(KeyEvent::new(KeyCode::Char('l'), KeyModifiers::NONE));
-        }
-        d.draw()?;
-        to_corbeille.push(start.elapsed());
-        for _ in 0..3 {
-            paging.push(d.key(KeyCode::PageDown)?);
-        }
-        opening.push(d.key(KeyCode::Enter)?);
-        d.key(KeyCode::Esc)?;
-    }
-    let shown = d.text();
-
-    // The filter over the users: six letters of several realistic queries, each typed `runs` times, every
-    // keystroke a frame. Chosen from the base itself: a name in the middle of the directory, the most frequent
-    // surname and first name, the most frequent e-mail domain, and two fields many accounts share (a status, a
-    // population), whose trigrams are the commonest of the index.
+    // The filter's queries: six letters of several realistic ones, chosen from the base itself: a name in the
+    // middle of the directory, the most frequent surname and first name, the most frequent e-mail domain, and two
+    // fields many accounts share (a status, a population), whose trigrams are the commonest of the index.
     let users = store.len(T::Users)?;
     let queries = filter_queries(store)?;
-    let mut by_query: Vec<Vec<Vec<Duration>>> = vec![vec![Vec::new(); 6]; queries.len()];
-    for _ in 0..runs {
-        for (q, (needle, _)) in queries.iter().enumerate() {
-            d.key(KeyCode::Char('3'))?;
-            d.key(KeyCode::Char('/'))?;
-            for (i, c) in needle.chars().enumerate() {
-                by_query[q][i].push(d.key(KeyCode::Char(c))?);
-            }
-            d.key(KeyCode::Esc)?;
-            d.key(KeyCode::Esc)?;
-        }
-    }
-    let filter: Vec<Duration> = by_query.iter().flatten().flatten().copied().collect();
-    let worst = (0..queries.len())
-        .max_by(|a, b| {
-            let p99 = |q: usize| quantiles(&by_query[q].concat()).1;
-            p99(*a).total_cmp(&p99(*b))
-        })
-        .unwrap_or(0);
+    let felt = feel(&mut d, position, &queries, runs)?;
+    let shown = d.text();
     drop(d);
 
     // One command with its flush, beside a raw insert + flush of as many bytes.
@@ -435,6 +578,9 @@ fn main() -> Outcome {
         tree.remove(format!("mesure-{i}"))?;
     }
     store.flush()?;
+    drop(desk);
+    // The same keys on a desk that is the client of a server holding the base.
+    let served_felt = served_feel(path, &operator, position, &queries, runs)?;
 
     rows.push(Row {
         what: "premier écran (ouverture + Accueil), base vide".into(),
@@ -454,30 +600,33 @@ fn main() -> Outcome {
     });
     rows.push(Row {
         what: "changer d'espace (une touche, un écran)".into(),
-        times: switch,
+        times: felt.switch.clone(),
     });
     rows.push(Row {
         what: format!("aller à la plus grande corbeille ({size} dossiers)"),
-        times: to_corbeille,
+        times: felt.to_corbeille.clone(),
     });
     rows.push(Row {
         what: "page suivante de cette corbeille".into(),
-        times: paging,
+        times: felt.paging.clone(),
     });
     rows.push(Row {
         what: "ouvrir un dossier".into(),
-        times: opening,
+        times: felt.opening.clone(),
     });
     rows.push(Row {
         what: format!(
             "filtre / sur {users} utilisateurs, par lettre, {} requêtes",
             queries.len()
         ),
-        times: filter,
+        times: felt.filter(),
     });
     rows.push(Row {
-        what: format!("filtre /, la pire requête (« {} »)", queries[worst].0),
-        times: by_query[worst].concat(),
+        what: format!(
+            "filtre /, la pire requête (« {} »)",
+            queries[felt.worst()].0
+        ),
+        times: felt.by_query[felt.worst()].concat(),
     });
     rows.push(Row {
         what: "une commande écrite et flushée (dossier.note)".into(),
@@ -487,6 +636,29 @@ fn main() -> Outcome {
         what: "insertion sled brute + flush, même taille".into(),
         times: raw,
     });
+    let worst = served_felt.worst();
+    for (what, times) in [
+        ("changer d'espace".to_string(), served_felt.switch.clone()),
+        (
+            "aller à la plus grande corbeille".to_string(),
+            served_felt.to_corbeille.clone(),
+        ),
+        (
+            "page suivante de cette corbeille".to_string(),
+            served_felt.paging.clone(),
+        ),
+        ("ouvrir un dossier".to_string(), served_felt.opening.clone()),
+        ("filtre /, par lettre".to_string(), served_felt.filter()),
+        (
+            format!("filtre /, la pire requête (« {} »)", queries[worst].0),
+            served_felt.by_query[worst].concat(),
+        ),
+    ] {
+        rows.push(Row {
+            what: format!("client de guichet serve : {what}"),
+            times,
+        });
+    }
 
     println!("base : {} — {counts}", path.display());
     println!(
@@ -524,7 +696,7 @@ fn main() -> Outcome {
         empty_server_kib as f64 / 1024.0
     );
     println!("filtre /, médiane / p99 ms à chaque lettre :");
-    for ((needle, what), letters) in queries.iter().zip(&by_query) {
+    for ((needle, what), letters) in queries.iter().zip(&felt.by_query) {
         let cells: Vec<String> = letters
             .iter()
             .enumerate()

@@ -280,14 +280,11 @@ impl Gen<'_> {
         };
         let uai = (category == Category::Eple).then(|| self.uai(spec.code));
         let siret = self.siret(category);
-        // Nationally, as R1 reads it: only a structure with a comptable centralises at its siège, and one in a
-        // groupement stays with its groupement's direction.
-        let may_centralise = !self.national || (has_comptable && group.is_none());
-        let siege = if category != Category::Eple
-            && self.dirs.len() >= 2
-            && may_centralise
-            && self.rng.percent(4)
-        {
+        // As R1 reads it: only a structure with a comptable centralises at its siège, and one in a groupement
+        // stays with its groupement's direction. The draws are made whatever the answer, so that the same seed
+        // gives the same demonstration as before for every other structure.
+        let may_centralise = has_comptable && group.is_none();
+        let siege = if category != Category::Eple && self.dirs.len() >= 2 && self.rng.percent(4) {
             let own_dir = self.dir_of(spec.code);
             let others: Vec<usize> = self
                 .depts
@@ -295,7 +292,7 @@ impl Gen<'_> {
                 .copied()
                 .filter(|&i| self.dir_of(self.geo[i].code) != own_dir)
                 .collect();
-            self.rng.pick(&others)
+            self.rng.pick(&others).filter(|_| may_centralise)
         } else {
             None
         };
