@@ -27,6 +27,10 @@ use std::time::{Duration, Instant};
 
 type Outcome = Result<(), Box<dyn std::error::Error>>;
 
+/// The allocator of the `guichet` binary, so that the desk measured here is the one an operator runs.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 struct Row {
     what: String,
     times: Vec<Duration>,
