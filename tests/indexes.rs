@@ -256,3 +256,26 @@ fn a_schema_2_subject_index_is_packed_when_opened_even_half_done() {
     common::checks::check_indexes(&desk).expect("the packed index equals a recount");
     drop(dir);
 }
+
+#[test]
+fn a_head_met_again_as_the_block_it_was_frozen_into_is_not_read_twice() {
+    use guichet::store::journal::Subject;
+    let (_dir, desk) = desk();
+    let subject =
+        Subject::Dossier(guichet::domain::ids::DossierId::parse("2026-00001").expect("id"));
+    let prefix = subject.key_prefix();
+    let seqs: Vec<u8> = (1u64..=64).flat_map(|s| s.to_be_bytes()).collect();
+    // What a live reverse scan can meet: the full head it read first, then the same numbers frozen below it.
+    let index = desk.store().tree(T::JournalBySubject);
+    index
+        .insert([&prefix[..], &[0xff; 8]].concat(), seqs.as_slice())
+        .expect("head");
+    index
+        .insert([&prefix[..], &1u64.to_be_bytes()].concat(), seqs.as_slice())
+        .expect("frozen copy");
+    let read = desk
+        .store()
+        .subject_seqs_since(subject, 0, 500)
+        .expect("read");
+    assert_eq!(read, (1u64..=64).rev().collect::<Vec<_>>());
+}

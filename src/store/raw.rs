@@ -37,6 +37,7 @@ impl Store {
         for tree in trees {
             tree.clear()?;
         }
+        self.directions.invalidate();
         db.flush()?;
         Ok(())
     }
@@ -51,7 +52,6 @@ impl Store {
         let t =
             T::named(name).ok_or_else(|| StoreError::Corrupt(format!("arbre inconnu : {name}")))?;
         let tree = self.local_tree(t)?;
-        self.directions.invalidate();
         let mut pairs = pairs.into_iter().peekable();
         while pairs.peek().is_some() {
             let mut batch = sled::Batch::default();
@@ -59,6 +59,9 @@ impl Store {
                 batch.insert(key, value);
             }
             tree.apply_batch(batch)?;
+            if t == T::Directions {
+                self.directions.invalidate();
+            }
         }
         Ok(())
     }

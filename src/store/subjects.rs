@@ -91,14 +91,18 @@ impl Store {
         since: u64,
         limit: usize,
     ) -> Result<Vec<u64>, StoreError> {
-        let mut out = Vec::new();
+        let mut out: Vec<u64> = Vec::new();
         for item in self.rows(T::JournalBySubject, &subject.key_prefix(), true)? {
             let (_, value) = item?;
             for seq in decode(&value).rev() {
                 if seq <= since || out.len() >= limit {
                     return Ok(out);
                 }
-                out.push(seq);
+                // sled's iterators are live: a head read, then frozen by a commit, is met again as the block
+                // below it. Only what is older than everything read counts.
+                if out.last().is_none_or(|last| seq < *last) {
+                    out.push(seq);
+                }
             }
         }
         Ok(out)
