@@ -7,7 +7,9 @@
 //! - each keystroke of six-letter `/` filters over the users (a name, the commonest surname, first name and
 //!   e-mail domain, a status, a population), per letter and for the worst query;
 //! - one command committed with its flush, beside a raw sled insert + flush of the same number of bytes;
-//! - the peak resident memory of this process (VmHWM).
+//! - the peak resident memory of this process (VmHWM);
+//! - the first frame, the keys and the memory again on a desk that is the client of a `guichet serve` holding
+//!   the base (child processes of this harness, each side's memory its own), and the server's memory.
 //!
 //! It writes to the database it measures (an operator `mesure.<direction>` and the notes of the timed commands):
 //! run it on a copy, or on a database generated for it.

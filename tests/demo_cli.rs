@@ -1,7 +1,7 @@
 //! `guichet demo` on the real binary: the demonstration scale fills an empty base through the desk, says what it
 //! made (a French table, or `--json`), leaves a journal whose chain holds, and refuses, in French, a base that
 //! already holds data. The national scale is too long for a test: `guichet demo --scale national` is measured by
-//! hand (DESIGN.md, issue 7).
+//! hand and its base by the scale harness (README, Performance).
 
 use serde_json::Value;
 use std::path::Path;
