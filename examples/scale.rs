@@ -269,8 +269,14 @@ fn feel(
     Ok(felt)
 }
 
+/// The peak resident memory of this process, in KiB.
 fn peak_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
+    peak_kib_of("self")
+}
+
+/// The peak resident memory (VmHWM) of process `pid` ("self" for this one), in KiB; 0 if unreadable.
+fn peak_kib_of(pid: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
@@ -381,14 +387,7 @@ impl Served {
 
     /// Stops the server (SIGTERM, as an operator would); its peak resident memory in KiB.
     fn stop(mut self) -> Result<u64, Box<dyn std::error::Error>> {
-        let kib = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find(|l| l.starts_with("VmHWM:"))
-                    .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-            })
-            .unwrap_or(0);
+        let kib = peak_kib_of(&self.child.id().to_string());
         std::process::Command::new("kill")
             .arg("-TERM")
             .arg(self.child.id().to_string())
