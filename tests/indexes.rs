@@ -237,15 +237,7 @@ fn a_schema_2_subject_index_is_packed_when_opened_even_half_done() {
         .expect("schema");
     desk.flush().expect("flush");
     drop(desk);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    let desk = loop {
-        match guichet::desk::Desk::open(&path) {
-            Err(guichet::store::StoreError::Locked(_)) if std::time::Instant::now() < deadline => {
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
-            other => break other.expect("reopen migrates"),
-        }
-    };
+    let desk = reopen(&path);
     let rows: Vec<(sled::IVec, sled::IVec)> = desk
         .store()
         .tree(T::JournalBySubject)

@@ -230,20 +230,6 @@ fn a_schema_1_database_gets_its_directory_and_alert_indexes_when_opened() {
     drop(dir);
 }
 
-/// Opens the database again once sled has let go of it.
-fn reopen(path: &std::path::Path) -> Desk {
-    // sled's flusher thread lets go of the database a moment after the last handle is dropped.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        match Desk::open(path) {
-            Err(guichet::store::StoreError::Locked(_)) if std::time::Instant::now() < deadline => {
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
-            other => break other.expect("reopen migrates"),
-        }
-    }
-}
-
 #[test]
 fn a_schema_2_database_gets_its_search_texts_and_name_counters_when_opened() {
     use guichet::store::{T, keys};

@@ -25,6 +25,7 @@
 use crate::desk::audit::{self, Broken, ChainState};
 use crate::store::journal::hex;
 use crate::store::migrate::SCHEMA_VERSION;
+use crate::store::postings::{self, Packer};
 use crate::store::{Store, StoreError, T, TREE_NAMES};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -453,6 +454,7 @@ fn read_backup(
                 let name = body.bytes(u64::from(n))?;
                 let name = TREE_NAMES
                     .iter()
+                    .chain(std::iter::once(&postings::RETIRED_TREE))
                     .find(|t| t.as_bytes() == name.as_slice())
                     .copied()
                     .ok_or_else(|| {
@@ -504,6 +506,55 @@ pub fn check(path: &Path) -> Result<(Header, u64), BackupError> {
     read_backup(path, &mut |_, _, _| Ok(()))
 }
 
+/// The pairs of a restore on their way to the database: a tree's pairs in chunks, the meta tree's kept for the
+/// end, and the unpacked trigram postings of a backup older than schema 5 packed as they come (their keys come in
+/// order), so that the restored base never holds a key per posting.
+struct Writer<'a> {
+    store: &'a Store,
+    meta: Vec<(Vec<u8>, Vec<u8>)>,
+    pending: Vec<(Vec<u8>, Vec<u8>)>,
+    pending_tree: &'static str,
+    packer: Packer,
+}
+
+impl Writer<'_> {
+    fn pair(
+        &mut self,
+        name: &'static str,
+        key: Vec<u8>,
+        value: Vec<u8>,
+    ) -> Result<(), BackupError> {
+        if name == TREE_NAMES[T::Meta as usize] {
+            self.meta.push((key, value));
+            return Ok(());
+        }
+        if name == postings::RETIRED_TREE {
+            return match self.packer.push_retired(&key) {
+                Some((k, v)) => self.pair(T::UsersByTrigram.name(), k, v),
+                None => Ok(()),
+            };
+        }
+        if name != self.pending_tree || self.pending.len() >= RESTORE_CHUNK {
+            self.store
+                .restore_pairs(self.pending_tree, std::mem::take(&mut self.pending))?;
+            self.pending_tree = name;
+        }
+        self.pending.push((key, value));
+        Ok(())
+    }
+
+    /// The last pairs, then the meta tree: the schema version, the sequences and the journal head.
+    fn finish(mut self) -> Result<(), BackupError> {
+        if let Some((k, v)) = std::mem::take(&mut self.packer).finish() {
+            self.pair(T::UsersByTrigram.name(), k, v)?;
+        }
+        self.store.restore_pairs(self.pending_tree, self.pending)?;
+        self.store
+            .restore_pairs(TREE_NAMES[T::Meta as usize], self.meta)?;
+        Ok(())
+    }
+}
+
 /// Restores a backup into the database at `db`: checks the file first, refuses a database that is not empty
 /// unless `force` (which clears every tree first), writes every pair, the meta tree last, flushes, and verifies
 /// the restored journal.
@@ -519,26 +570,15 @@ pub fn restore(path: &Path, db: &Path, force: bool) -> Result<RestoreSummary, Ba
         }
         store.clear_all()?;
     }
-    let meta = TREE_NAMES[T::Meta as usize];
-    let mut meta_pairs = Vec::new();
-    let mut pending: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
-    let mut pending_tree = meta;
-    let mut write = |name: &'static str, key: Vec<u8>, value: Vec<u8>| -> Result<(), BackupError> {
-        if name == meta {
-            meta_pairs.push((key, value));
-            return Ok(());
-        }
-        if name != pending_tree || pending.len() >= RESTORE_CHUNK {
-            store.restore_pairs(pending_tree, std::mem::take(&mut pending))?;
-            pending_tree = name;
-        }
-        pending.push((key, value));
-        Ok(())
+    let mut writer = Writer {
+        store: &store,
+        meta: Vec::new(),
+        pending: Vec::new(),
+        pending_tree: TREE_NAMES[T::Meta as usize],
+        packer: Packer::default(),
     };
-    let (_, pairs) = read_backup(path, &mut write)?;
-    store.restore_pairs(pending_tree, pending)?;
-    // Last: the schema version, the sequences and the journal head.
-    store.restore_pairs(meta, meta_pairs)?;
+    let (_, pairs) = read_backup(path, &mut |name, key, value| writer.pair(name, key, value))?;
+    writer.finish()?;
     store.finish_restore()?;
     let (seq, hash) = store.journal_head()?;
     let chain = audit::verify(&store)?;

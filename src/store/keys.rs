@@ -36,14 +36,6 @@ pub fn trigrams(text: &str) -> std::collections::BTreeSet<[u8; 3]> {
         .collect()
 }
 
-/// `trigram‖user`: the users whose search text holds this trigram.
-pub fn trigram_user(trigram: [u8; 3], id: UserId) -> [u8; 11] {
-    let mut k = [0u8; 11];
-    k[..3].copy_from_slice(&trigram);
-    k[3..].copy_from_slice(&user(id));
-    k
-}
-
 /// The value of a user's row in the search texts: `sort name‖0‖search text`.
 pub fn user_search(sort_name: &str, text: &str) -> Vec<u8> {
     [sort_name.as_bytes(), &[0], text.as_bytes()].concat()

@@ -1,18 +1,18 @@
 //! The schema version of a database and the migrations that bring an older one to this build's version.
 //! Each migration is a function from version N to N+1, run once, in order, when the database is opened.
 
-use super::{StoreError, T, TREE_NAMES, WriteSet, codec, keys, subjects};
+use super::{StoreError, T, TREE_NAMES, WriteSet, codec, keys, postings, subjects};
 use crate::domain::user::User;
 use std::collections::BTreeMap;
 use std::ops::Bound::{Excluded, Unbounded};
 
 /// The schema this build writes.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 type Migration = fn(&sled::Db) -> Result<(), StoreError>;
 
 /// `MIGRATIONS[i]` brings a database from version i+1 to i+2.
-const MIGRATIONS: &[Migration] = &[user_search, subjects_packed, user_texts];
+const MIGRATIONS: &[Migration] = &[user_search, subjects_packed, user_texts, trigrams_packed];
 
 /// The users indexed, or the rows removed, per batch written: a national directory's writes are never held in
 /// memory at once.
@@ -35,6 +35,47 @@ fn user_texts(db: &sled::Db) -> Result<(), StoreError> {
         &keys::name_prefix_counter(b""),
     )?;
     for_each_user(db, &mut |ws, user| ws.index_user_text(user))
+}
+
+/// Schema 5: the trigram postings packed in rows of `postings::SPAN` users (`postings`) instead of one key per
+/// trigram and user. The retired tree's keys come in trigram and user order, so rows are packed as they are read
+/// and written a batch at a time. A run cut short is started over (the packed tree is emptied first): the retired
+/// tree is dropped only once the schema says 5 (`run`). A retired tree that is absent or empty means the packed
+/// rows were written in this build's format already (by the migration to schema 2 in the same opening, or by the
+/// restore of an older backup): they are kept.
+fn trigrams_packed(db: &sled::Db) -> Result<(), StoreError> {
+    if !db
+        .tree_names()
+        .iter()
+        .any(|n| n == postings::RETIRED_TREE.as_bytes())
+    {
+        return Ok(());
+    }
+    let retired = db.open_tree(postings::RETIRED_TREE)?;
+    if retired.is_empty() {
+        return Ok(());
+    }
+    let packed = db.open_tree(TREE_NAMES[T::UsersByTrigram as usize])?;
+    packed.clear()?;
+    let mut packer = postings::Packer::default();
+    let mut batch = sled::Batch::default();
+    let mut pending = 0usize;
+    for key in retired.iter().keys() {
+        if let Some((k, v)) = packer.push_retired(&key?) {
+            batch.insert(k, v);
+            pending += 1;
+            if pending >= ROWS_PER_BATCH {
+                packed.apply_batch(std::mem::take(&mut batch))?;
+                pending = 0;
+            }
+        }
+    }
+    if let Some((k, v)) = packer.finish() {
+        batch.insert(k, v);
+    }
+    packed.apply_batch(batch)?;
+    db.flush()?;
+    Ok(())
 }
 
 /// Stages `index` for every user, a batch of users at a time (read, then written, then the next one read), and
@@ -178,6 +219,7 @@ fn write(
     ws: WriteSet,
     totals: &mut BTreeMap<Vec<u8>, i64>,
 ) -> Result<(), StoreError> {
+    let rows = ws.posting_rows();
     let mut batches: BTreeMap<T, sled::Batch> = BTreeMap::new();
     for (t, key, value) in ws.ops {
         let batch = batches.entry(t).or_default();
@@ -189,6 +231,10 @@ fn write(
     for (t, batch) in batches {
         db.open_tree(TREE_NAMES[t as usize])?.apply_batch(batch)?;
     }
+    postings::apply_tree(
+        &db.open_tree(TREE_NAMES[T::UsersByTrigram as usize])?,
+        &rows,
+    )?;
     // sled keeps what it has written in memory until it is flushed: once per batch, not once at the end.
     db.flush()?;
     for (key, delta) in ws.counters {
@@ -224,6 +270,15 @@ pub fn run(db: &sled::Db, meta: &sled::Tree) -> Result<(), StoreError> {
         })?;
         migration(db)?;
         meta.insert(KEY, &(version + 1).to_be_bytes())?;
+    }
+    // What schema 5 packed, once the schema says so (a crash before this leaves it to the next opening).
+    if db
+        .tree_names()
+        .iter()
+        .any(|n| n == postings::RETIRED_TREE.as_bytes())
+    {
+        meta.flush()?;
+        db.drop_tree(postings::RETIRED_TREE)?;
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ pub mod journal;
 pub mod keys;
 pub mod migrate;
 pub mod overlay;
+pub mod postings;
 mod raw;
 mod records;
 mod rows;
@@ -20,6 +21,7 @@ pub use derived::{GpState, structure_search_text};
 pub use records::{CorbeilleEntry, Found};
 pub use rows::{PageQuery, RawRows, RemoteReads, Rows};
 
+use crate::domain::user::UserId;
 use journal::{Draft, Entry, GENESIS};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -59,7 +61,8 @@ pub enum T {
     JournalBySubject,
     /// The directory in name order; the value is the user's search text (schema 2).
     UsersByName,
-    /// `trigram‖user` for the directory's filter, with a counter per trigram (schema 2).
+    /// `trigram‖bucket` → the holders of a trigram among `postings::SPAN` user ids, for the directory's filter,
+    /// with a counter per trigram (schema 2; packed since schema 5, see `postings`).
     UsersByTrigram,
     /// `state‖siret`: the active structures without a GP or with an interim GP (R14), with counters.
     StructuresByGp,
@@ -138,7 +141,7 @@ pub const TREE_NAMES: [&str; 28] = [
     "journal",
     "journal_by_subject",
     "users_by_name",
-    "users_by_trigram",
+    "users_trigram_rows",
     "structures_by_gp",
     "users_residual",
     "structures_by_name",
@@ -177,6 +180,9 @@ impl From<sled::Error> for StoreError {
 pub struct WriteSet {
     ops: Vec<(T, Vec<u8>, Option<Vec<u8>>)>,
     counters: Vec<(Vec<u8>, i64)>,
+    /// The trigram postings each user holds from now on (`true`) or no longer, applied to their packed rows in
+    /// the transaction (`postings`).
+    postings: Vec<([u8; 3], UserId, bool)>,
     /// Sequences allocated by this command, so that two allocations in one command differ.
     sequences: HashMap<Vec<u8>, u64>,
 }
@@ -214,13 +220,14 @@ impl WriteSet {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ops.is_empty() && self.counters.is_empty()
+        self.ops.is_empty() && self.counters.is_empty() && self.postings.is_empty()
     }
 
     /// Appends the writes of another command, after this one's.
     pub fn absorb(&mut self, other: WriteSet) {
         self.ops.extend(other.ops);
         self.counters.extend(other.counters);
+        self.postings.extend(other.postings);
         self.sequences.extend(other.sequences);
     }
 }
@@ -524,6 +531,7 @@ impl Store {
     pub fn commit_all(&self, ws: WriteSet, drafts: Vec<Draft>) -> Result<Vec<Entry>, StoreError> {
         let (_, trees) = self.local()?;
         let directions = ws.touches(T::Directions);
+        let posting_rows = ws.posting_rows();
         let result = trees.transaction(|txs: &Vec<TransactionalTree>| {
             let abort = |e: String| ConflictableTransactionError::Abort(e);
             for (t, key, value) in &ws.ops {
@@ -541,6 +549,7 @@ impl Store {
                     .unwrap_or(0);
                 counters.insert(key.as_slice(), &(current + delta).to_be_bytes())?;
             }
+            postings::apply_tx(&txs[T::UsersByTrigram as usize], &posting_rows)?;
             let meta = &txs[T::Meta as usize];
             let (mut last, mut prev_hash) = match meta.get(JOURNAL_HEAD)? {
                 Some(v) => decode_head(&v).map_err(|e| abort(e.to_string()))?,

@@ -202,11 +202,11 @@ impl WriteSet {
         );
         let (before, after) = (keys::trigrams(&old_text), keys::trigrams(&text));
         for t in before.difference(&after) {
-            self.delete(T::UsersByTrigram, &keys::trigram_user(*t, new.id));
+            self.post(*t, new.id, false);
             self.count(keys::trigram_counter(*t).to_vec(), -1);
         }
         for t in after.difference(&before) {
-            self.mark(T::UsersByTrigram, &keys::trigram_user(*t, new.id));
+            self.post(*t, new.id, true);
             self.count(keys::trigram_counter(*t).to_vec(), 1);
         }
     }
@@ -704,13 +704,13 @@ impl Store {
         Ok(rarest)
     }
 
-    /// Every holder of `trigram` whose search text holds `needle`, in name order: the postings, then each
-    /// holder's search text, read raw.
+    /// Every holder of `trigram` whose search text holds `needle`, in name order: the trigram's packed rows
+    /// (a few), then each holder's search text, read raw.
     fn holders_matching(&self, needle: &str, trigram: [u8; 3]) -> Result<Found, StoreError> {
         let mut ids = Vec::new();
-        for k in self.key_rows(T::UsersByTrigram, &trigram, 0, 512)? {
-            let (k, _) = k?;
-            ids.extend(k.get(3..).and_then(keys::user_from));
+        for row in self.key_rows(T::UsersByTrigram, &trigram, 0, 512)? {
+            let (k, v) = row?;
+            ids.extend(super::postings::holders(&k, &v));
         }
         // The holders' texts at once: one round trip for them all when the desk is a server's client.
         let wanted: Vec<Vec<u8>> = ids.iter().map(|id| keys::user(*id).to_vec()).collect();

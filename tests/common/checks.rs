@@ -191,7 +191,7 @@ pub fn check_indexes(desk: &Desk) -> Result<(), String> {
         &rows(desk, T::UsersByStatus)?,
         &marks(by_status),
     )?;
-    // The directory's name and trigram indexes (schema 2), the search texts by id (schema 3), and the counters
+    // The directory's name and trigram indexes (schema 2), the search texts by id (schema 4), and the counters
     // of users, trigrams and name beginnings.
     let mut by_name = BTreeMap::new();
     let mut by_trigram = BTreeSet::new();
@@ -205,7 +205,7 @@ pub fn check_indexes(desk: &Desk) -> Result<(), String> {
             keys::user_search(&sort_name, &text),
         );
         for t in keys::trigrams(&text) {
-            by_trigram.insert(keys::trigram_user(t, u.id).to_vec());
+            by_trigram.insert((t, u.id.0));
             *search_counts
                 .entry(keys::trigram_counter(t).to_vec())
                 .or_default() += 1;
@@ -283,10 +283,17 @@ pub fn check_indexes(desk: &Desk) -> Result<(), String> {
         &marks(residual),
     )?;
     same_index("users_by_name", &rows(desk, T::UsersByName)?, &by_name)?;
+    // The trigram postings, packed (schema 5): the same rows as packing every (trigram, user) in order.
+    let mut packer = guichet::store::postings::Packer::default();
+    let mut packed: BTreeMap<Vec<u8>, Vec<u8>> = by_trigram
+        .into_iter()
+        .filter_map(|(t, id)| packer.push(t, guichet::domain::user::UserId(id)))
+        .collect();
+    packed.extend(packer.finish());
     same_index(
-        "users_by_trigram",
+        "users_trigram_rows",
         &rows(desk, T::UsersByTrigram)?,
-        &marks(by_trigram),
+        &packed,
     )?;
     same_index("users_search", &rows(desk, T::UsersSearch)?, &texts)?;
     let user_seq = meta_sequence(desk, b"user_seq")?;

@@ -54,6 +54,20 @@ pub fn desk() -> (TempDir, Desk) {
     (dir, desk)
 }
 
+/// Opens the database at `path` again once sled has let go of it (its flusher thread lets go of a database a
+/// moment after the last handle is dropped), migrating it if its schema is older.
+pub fn reopen(path: &std::path::Path) -> Desk {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match Desk::open(path) {
+            Err(guichet::store::StoreError::Locked(_)) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => break other.expect("reopen migrates"),
+        }
+    }
+}
+
 /// Runs a JSON line that must succeed; returns its result object.
 pub fn ok(desk: &Desk, line: &str) -> Value {
     match desk.execute_line(&actor(), line) {
