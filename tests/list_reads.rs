@@ -127,11 +127,15 @@ fn a_common_trigram_reads_the_lines_shown_and_a_budget_not_every_holder() {
         (34..=34 + all - USERS).contains(&(read as usize)),
         "a page of 34 lines reads 34 rows of the name index, and the few that do not match: {read}"
     );
-    // Four letters: the name index is read for the budget, the total estimated from it.
+    // Four letters: the users holding both trigrams (a row of postings each: 400 users fit one) are more than the
+    // budget, so the name index is read for the budget, the total estimated from it.
     let before = store.reads();
     let found = store.directory_search("etab", 50).expect("search");
     let read = store.reads() - before;
-    assert!(read <= 52, "two counters and 50 rows, read {read}");
+    assert!(
+        read <= 54,
+        "two counters, two rows of postings and 50 rows, read {read}"
+    );
     assert!(!found.exact());
     assert_eq!(
         found.total(),
@@ -144,12 +148,37 @@ fn a_common_trigram_reads_the_lines_shown_and_a_budget_not_every_holder() {
         .directory_search_on(found, "etabl", 50)
         .expect("search on");
     let read = store.reads() - before;
-    assert!(read <= 53, "three counters and 50 rows more, read {read}");
+    assert!(
+        read <= 56,
+        "three counters, three rows of postings and 50 rows more, read {read}"
+    );
     store
         .directory_search_more(&mut found, usize::MAX)
         .expect("to the end");
     assert!(found.exact());
     assert_eq!(found.total(), expected(&desk, "etabl").len());
+}
+
+#[test]
+fn a_needle_whose_trigrams_are_each_common_but_held_together_by_few_is_found_exactly() {
+    let (_dir, desk) = directory();
+    let store = desk.store();
+    // « nom », « om1 », « m12 », « 123 »: each held by ten accounts or more, all four by Nom123's alone.
+    let expected = expected(&desk, "nom123");
+    assert_eq!(expected.len(), 1);
+    let before = store.reads();
+    let found = store.directory_search("nom123", 5).expect("search");
+    let read = store.reads() - before;
+    assert!(
+        found.exact(),
+        "the users holding every trigram: one, within the budget"
+    );
+    let ids: Vec<u64> = found.page(0, usize::MAX).iter().map(|id| id.0).collect();
+    assert_eq!(ids, expected);
+    assert!(
+        read <= 10,
+        "four counters, a row of postings per trigram and one search text, read {read}"
+    );
 }
 
 #[test]

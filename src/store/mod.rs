@@ -15,11 +15,13 @@ pub mod postings;
 mod raw;
 mod records;
 mod rows;
+mod search;
 pub mod subjects;
 
 pub use derived::{GpState, structure_search_text};
-pub use records::{CorbeilleEntry, Found};
+pub use records::CorbeilleEntry;
 pub use rows::{PageQuery, RawRows, RemoteReads, Rows};
+pub use search::Found;
 
 use crate::domain::user::UserId;
 use journal::{Draft, Entry, GENESIS};

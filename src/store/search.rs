@@ -1,0 +1,329 @@
+//! The directory's `/` filter over the users: counts and pages of name beginnings, and the users whose search
+//! text holds a needle of three bytes or more (`Found`), found through the packed trigram postings
+//! (`postings`) and the name index, which carries the search texts.
+
+use super::{Store, StoreError, T, keys, postings};
+use crate::domain::user::{User, UserId};
+
+/// The holders of a needle of one trigram (three letters) whose texts are read at once, at most: above, the name
+/// index gives the page (see `exactly`).
+const ONE_TRIGRAM_READ: usize = 512;
+
+/// Whether `haystack` holds `needle` (folded bytes both).
+fn holds(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// What the directory's filter has found for a needle of three bytes or more: the users whose search text holds
+/// it, in name order.
+///
+/// When few users hold every trigram of the needle (a name, an address: the packed postings of its trigrams,
+/// intersected), their search texts are all read at once, raw, and checked, no record decoded; the list is exact.
+/// When many do (a status, a population, a large e-mail domain), the directory's name index, which carries the
+/// search texts, is read in name order as far as the list is shown and a budget beyond; the total is then the
+/// trigram's counter for a needle of three bytes (every holder matches), else an estimate — the rarest trigram's
+/// holders times the share of those read that match — made exact as the list is read on.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    needle: String,
+    /// The number of matches when it is known without reading them (a needle of three bytes).
+    counted: Option<usize>,
+    /// The rarest trigram of the needle when the search began, and its holders (by its counter).
+    trigram: [u8; 3],
+    holders: usize,
+    /// The holders of that trigram among the rows read.
+    candidates: usize,
+    /// The matches known, in name order, with their search text (to narrow without reading).
+    users: Vec<(UserId, String)>,
+    /// The last name-index key read: the walk resumes after it.
+    after: Option<Vec<u8>>,
+    /// How many name-index rows were read (the budget counts them).
+    read: usize,
+    /// Whether every match is known.
+    done: bool,
+}
+
+impl Found {
+    pub fn needle(&self) -> &str {
+        &self.needle
+    }
+
+    /// Whether `total` is the exact number of matches.
+    pub fn exact(&self) -> bool {
+        self.done || self.counted.is_some()
+    }
+
+    /// The number of matches: exact, or estimated from the rows read so far (never less than the matches known,
+    /// and one more while the walk is not over, so that the list can be moved on to read further).
+    pub fn total(&self) -> usize {
+        if self.done {
+            return self.users.len();
+        }
+        if let Some(n) = self.counted {
+            return n.max(self.users.len());
+        }
+        let estimate = (self.holders as u128 * self.users.len() as u128)
+            .checked_div(self.candidates as u128)
+            .unwrap_or(self.holders as u128);
+        usize::try_from(estimate)
+            .unwrap_or(usize::MAX)
+            .max(self.users.len() + 1)
+    }
+
+    /// The users at lines `[at, at + n)` among those known.
+    pub fn page(&self, at: usize, n: usize) -> Vec<UserId> {
+        self.users
+            .iter()
+            .skip(at)
+            .take(n)
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
+    /// How many lines are known so far.
+    pub fn known(&self) -> usize {
+        self.users.len()
+    }
+
+    /// The same search for a longer needle holding this one: the matches known are narrowed in memory, and the
+    /// rows read stay read (a match of the longer needle is a match of the shorter). Given back unchanged for any
+    /// other needle.
+    pub fn narrowed(self, needle: &str) -> Result<Found, Found> {
+        if !needle.contains(self.needle.as_str()) {
+            return Err(self);
+        }
+        let users = self
+            .users
+            .into_iter()
+            .filter(|(_, text)| text.contains(needle))
+            .collect();
+        Ok(Found {
+            needle: needle.to_string(),
+            counted: None,
+            users,
+            ..self
+        })
+    }
+}
+
+impl Store {
+    /// How many users the directory lists: the counter kept by the transactions.
+    pub fn users_count(&self) -> Result<usize, StoreError> {
+        Ok(usize::try_from(self.counter(keys::USERS_COUNTER)?).unwrap_or(0))
+    }
+
+    /// A page of the directory in name order: the users whose folded name starts with `prefix` (every user for
+    /// ""), after skipping `skip`; reads the index entries of the page and their records only.
+    pub fn directory_page(
+        &self,
+        prefix: &str,
+        skip: usize,
+        limit: usize,
+    ) -> Result<Vec<User>, StoreError> {
+        let mut out = Vec::with_capacity(limit);
+        for k in self.keys(T::UsersByName, prefix.as_bytes(), skip, limit)? {
+            if let Some(u) = keys::user_of_name(&k)
+                .map(|id| self.user(id))
+                .transpose()?
+                .flatten()
+            {
+                out.push(u);
+            }
+        }
+        Ok(out)
+    }
+
+    /// How many folded names start with `prefix`: the counter of every user for "", the counter of the name
+    /// beginning for one or two bytes, else the index keys under it.
+    pub fn directory_count(&self, prefix: &str) -> Result<usize, StoreError> {
+        if prefix.is_empty() {
+            return self.users_count();
+        }
+        if prefix.len() <= 2 {
+            let n = self.counter(&keys::name_prefix_counter(prefix.as_bytes()))?;
+            return Ok(usize::try_from(n).unwrap_or(0));
+        }
+        let mut n = 0;
+        for k in self.key_rows(T::UsersByName, prefix.as_bytes(), 0, 512)? {
+            k?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// The users whose search text contains `needle` (folded, three bytes at least), in name order (see
+    /// `Found`): exact when the users holding every trigram of the needle are at most `budget` (their texts are
+    /// then read and checked), else the name index read for `budget` rows. The directory asks for more with
+    /// `directory_search_more` as it is moved on.
+    pub fn directory_search(&self, needle: &str, budget: usize) -> Result<Found, StoreError> {
+        let counts = self.trigram_counts(needle)?;
+        if let Some(found) = self.exactly(needle, &counts, budget)? {
+            return Ok(found);
+        }
+        let (trigram, holders) = counts.first().copied().unwrap_or_default();
+        let mut found = Found {
+            needle: needle.to_string(),
+            counted: (counts.len() == 1).then_some(holders),
+            trigram,
+            holders,
+            ..Found::default()
+        };
+        // One trigram: the counter is the total, and the page reads only its lines.
+        let budget = if found.counted.is_some() { 0 } else { budget };
+        self.walk(&mut found, &|f| f.read >= budget)?;
+        Ok(found)
+    }
+
+    /// The search for `needle` after `previous`, as one types on: a needle that holds the previous one narrows
+    /// what was found, then is found exactly if it can be (see `directory_search`), else reads on the name index
+    /// for `budget` rows more; any other needle is searched anew.
+    pub fn directory_search_on(
+        &self,
+        previous: Found,
+        needle: &str,
+        budget: usize,
+    ) -> Result<Found, StoreError> {
+        let mut found = match previous.narrowed(needle) {
+            Ok(found) if found.done => return Ok(found),
+            Ok(found) => found,
+            Err(_) => return self.directory_search(needle, budget),
+        };
+        if let Some(exact) = self.exactly(needle, &self.trigram_counts(needle)?, budget)? {
+            return Ok(exact);
+        }
+        let until = found.read.saturating_add(budget);
+        self.walk(&mut found, &|f| f.read >= until)?;
+        Ok(found)
+    }
+
+    /// Reads on the name index until `want` users are known (or all of them).
+    pub fn directory_search_more(&self, found: &mut Found, want: usize) -> Result<(), StoreError> {
+        self.walk(found, &|f| f.users.len() >= want)
+    }
+
+    /// The trigrams of `needle` with their holders (by the counters), the rarest first.
+    fn trigram_counts(&self, needle: &str) -> Result<Vec<([u8; 3], usize)>, StoreError> {
+        let mut counts = Vec::new();
+        for t in keys::trigrams(needle) {
+            let n = usize::try_from(self.counter(&keys::trigram_counter(t))?).unwrap_or(0);
+            counts.push((t, n));
+        }
+        counts.sort_by_key(|(t, n)| (*n, *t));
+        Ok(counts)
+    }
+
+    /// The matches of `needle`, all of them, when they can be known by reading at most `budget` search texts: the
+    /// users holding every trigram of the needle (`candidates`), each one's text then read and checked. A needle of
+    /// one trigram whose holders would fill more than a few pages is left to the name index instead (the counter
+    /// is its total, and a page of it costs a page of rows, where reading every holder's text costs a read each).
+    fn exactly(
+        &self,
+        needle: &str,
+        counts: &[([u8; 3], usize)],
+        budget: usize,
+    ) -> Result<Option<Found>, StoreError> {
+        let rarest = counts.first().map_or(0, |(_, n)| *n);
+        if counts.len() == 1 && rarest > budget.min(ONE_TRIGRAM_READ) {
+            return Ok(None);
+        }
+        let ids = self.candidates(counts)?;
+        if ids.len() > budget {
+            return Ok(None);
+        }
+        self.matching(needle, ids).map(Some)
+    }
+
+    /// The users who hold every trigram of `counts` (the rarest first), in id order: the packed rows of the
+    /// rarest, then, for each other trigram, only its rows in the spans where candidates are left (one `get_many`
+    /// each, one round trip through a server). A few hundred short rows at most, whatever the trigrams' holders.
+    fn candidates(&self, counts: &[([u8; 3], usize)]) -> Result<Vec<UserId>, StoreError> {
+        let Some(((rarest, _), others)) = counts.split_first() else {
+            return Ok(Vec::new());
+        };
+        let mut ids = Vec::new();
+        for row in self.key_rows(T::UsersByTrigram, rarest, 0, 512)? {
+            let (k, v) = row?;
+            ids.extend(postings::holders(&k, &v));
+        }
+        for (trigram, _) in others {
+            if ids.is_empty() {
+                break;
+            }
+            let mut rows: Vec<Vec<u8>> = ids
+                .iter()
+                .map(|id| postings::row_key(*trigram, *id).to_vec())
+                .collect();
+            rows.dedup();
+            let mut held = Vec::new();
+            for (key, value) in rows
+                .iter()
+                .zip(self.get_many_raw(T::UsersByTrigram, &rows)?)
+            {
+                held.extend(
+                    value
+                        .map(|v| postings::holders(key, &v))
+                        .unwrap_or_default(),
+                );
+            }
+            ids.retain(|id| held.binary_search(id).is_ok());
+        }
+        Ok(ids)
+    }
+
+    /// The users of `ids` whose search text holds `needle`, in name order, each text read raw (all at once: one
+    /// round trip for them all when the desk is a server's client).
+    fn matching(&self, needle: &str, ids: Vec<UserId>) -> Result<Found, StoreError> {
+        let wanted: Vec<Vec<u8>> = ids.iter().map(|id| keys::user(*id).to_vec()).collect();
+        let rows = self.get_many_raw(T::UsersSearch, &wanted)?;
+        let mut matches = Vec::new();
+        for (id, row) in ids.into_iter().zip(rows) {
+            if let Some(row) = row
+                && let Some((sort_name, text)) = keys::user_search_parts(&row)
+                && holds(text, needle.as_bytes())
+            {
+                let text = String::from_utf8_lossy(text).into_owned();
+                matches.push((sort_name.to_vec(), id, text));
+            }
+        }
+        matches.sort_unstable_by(|a, b| (&a.0, a.1.0).cmp(&(&b.0, b.1.0)));
+        Ok(Found {
+            needle: needle.to_string(),
+            users: matches
+                .into_iter()
+                .map(|(_, id, text)| (id, text))
+                .collect(),
+            done: true,
+            ..Found::default()
+        })
+    }
+
+    /// Reads the name index (which carries the search texts) after the last row read, keeping the users whose
+    /// text holds the needle, until `enough` or the end.
+    fn walk(&self, found: &mut Found, enough: &dyn Fn(&Found) -> bool) -> Result<(), StoreError> {
+        if found.done || enough(found) {
+            return Ok(());
+        }
+        let mut query = super::PageQuery::new(T::UsersByName, b"");
+        query.after = found.after.clone();
+        for row in super::rows::Rows::new(self, query)? {
+            let (k, text) = row?;
+            found.read += 1;
+            if holds(&text, &found.trigram) {
+                found.candidates += 1;
+            }
+            if holds(&text, found.needle.as_bytes())
+                && let Some(id) = keys::user_of_name(&k)
+            {
+                let text = String::from_utf8_lossy(&text).into_owned();
+                found.users.push((id, text));
+            }
+            if enough(found) {
+                found.after = Some(k.to_vec());
+                return Ok(());
+            }
+        }
+        found.done = true;
+        found.after = None;
+        Ok(())
+    }
+}
