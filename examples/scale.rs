@@ -7,7 +7,7 @@
 //! - each keystroke of six-letter `/` filters over the users (a name, the commonest surname, first name and
 //!   e-mail domain, a status, a population), per letter and for the worst query;
 //! - one command committed with its flush, beside a raw sled insert + flush of the same number of bytes;
-//! - the peak resident memory of this process (VmHWM);
+//! - the peak resident memory (VmHWM) of a desk that opens the base itself (a child process doing the above);
 //! - the first frame, the keys and the memory again on a desk that is the client of a `guichet serve` holding
 //!   the base (child processes of this harness, each side's memory its own), and the server's memory.
 //!
@@ -307,6 +307,25 @@ fn child(mode: &str, mut args: impl Iterator<Item = String>) -> Outcome {
                 },
             );
         }
+        "--direct" => {
+            let args: Vec<String> = args.collect();
+            let [base, login, operator, position, runs, needles @ ..] = args.as_slice() else {
+                return Err("--direct BASE LOGIN OPÉRATEUR POSITION PASSES REQUÊTES…".into());
+            };
+            let desk = Desk::open(Path::new(base))?;
+            let mut d = Desk2::open(&desk, Actor::acting_as(login, Some(operator.clone())))?;
+            let queries: Vec<(String, String)> =
+                needles.iter().map(|n| (n.clone(), String::new())).collect();
+            let felt = feel(&mut d, position.parse()?, &queries, runs.parse()?)?;
+            if !d.text().contains("Dossier") {
+                eprintln!("(le dernier écran ne montrait pas de dossier : vérifiez la navigation)");
+            }
+            drop(d);
+            drop(desk);
+            print!("{}", felt.lines());
+            println!("peak {}", peak_rss_kib());
+            Ok(())
+        }
         "--feel" => {
             let args: Vec<String> = args.collect();
             let (socket, args) = args
@@ -420,6 +439,33 @@ fn served(
     Ok((times, client_kib, server.stop()?))
 }
 
+/// What an operator feels on a desk that opens `path` itself, in a child process; its peak memory in KiB.
+fn direct_feel(
+    path: &Path,
+    login: &str,
+    operator: &str,
+    position: usize,
+    queries: &[(String, String)],
+    runs: usize,
+) -> Result<(Felt, u64), Box<dyn std::error::Error>> {
+    let out = std::process::Command::new(std::env::current_exe()?)
+        .arg("--direct")
+        .arg(path)
+        .args([login, operator, &position.to_string(), &runs.to_string()])
+        .args(queries.iter().map(|(needle, _)| needle))
+        .stderr(std::process::Stdio::inherit())
+        .output()?;
+    if !out.status.success() {
+        return Err("le guichet ouvrant la base n'a pas abouti".into());
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let kib = text
+        .lines()
+        .find_map(|l| l.strip_prefix("peak ")?.parse().ok())
+        .unwrap_or(0);
+    Ok((Felt::parse(&text, queries.len()), kib))
+}
+
 /// Served: what an operator feels on a desk that is the server's client, acting as `operator`.
 fn served_feel(
     path: &Path,
@@ -446,7 +492,7 @@ fn main() -> Outcome {
     let path = args
         .next()
         .ok_or("usage : scale CHEMIN_DE_LA_BASE [passes]")?;
-    if path == "--serve" || path == "--client" || path == "--feel" {
+    if ["--serve", "--client", "--feel", "--direct"].contains(&path.as_str()) {
         return child(&path, args);
     }
     let runs: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(20);
@@ -536,7 +582,6 @@ fn main() -> Outcome {
         )?;
     }
     let actor = Actor::acting_as(&login, Some(operator.clone()));
-    let mut d = Desk2::open(&desk, actor.clone())?;
 
     let position = Corbeille::ALL
         .iter()
@@ -547,16 +592,19 @@ fn main() -> Outcome {
     // fields many accounts share (a status, a population), whose trigrams are the commonest of the index.
     let users = store.len(T::Users)?;
     let queries = filter_queries(store)?;
-    let felt = feel(&mut d, position, &queries, runs)?;
-    let shown = d.text();
-    drop(d);
-
-    // One command with its flush, beside a raw insert + flush of as many bytes.
     let dossier = store
         .corbeille_page(&direction, corbeille, 0, 1)?
         .first()
         .map(|e| e.id)
         .ok_or("corbeille vide")?;
+    drop(desk);
+    // The keys on a desk that opens the base itself, in a child process: its memory is the desk's alone (this
+    // process has just read every user to choose the queries).
+    let (felt, direct_kib) = direct_feel(path, &login, &operator, position, &queries, runs)?;
+
+    // One command with its flush, beside a raw insert + flush of as many bytes.
+    let desk = Desk::open(path)?;
+    let store = desk.store();
     let mut command = Vec::new();
     let mut raw = Vec::new();
     for i in 0..runs.max(20) {
@@ -687,10 +735,10 @@ fn main() -> Outcome {
     let (command_median, _) = quantiles(&rows[10].times);
     let (raw_median, _) = quantiles(&rows[11].times);
     println!(
-        "premier écran : ×{:.2} la base vide ; commande : ×{:.2} l'insertion brute ; mémoire résidente maximale : {:.1} Mio",
+        "premier écran : ×{:.2} la base vide ; commande : ×{:.2} l'insertion brute ; mémoire maximale d'un guichet ouvrant la base lui-même : {:.1} Mio",
         national_median / empty_median,
         command_median / raw_median,
-        peak_rss_kib() as f64 / 1024.0
+        direct_kib as f64 / 1024.0
     );
     println!(
         "servie : premier écran ×{:.2} la base vide servie ; mémoire maximale d'un guichet client {:.1} Mio (base vide {:.1}), du serveur {:.1} Mio (base vide {:.1})",
@@ -712,9 +760,6 @@ fn main() -> Outcome {
             })
             .collect();
         println!("  {what:<40} {}", cells.join("  "));
-    }
-    if !shown.contains("Dossier") {
-        eprintln!("(le dernier écran ne montrait pas de dossier : vérifiez la navigation)");
     }
     Ok(())
 }
