@@ -18,6 +18,7 @@
 mod common;
 
 use common::crash::{Acked, accepted, normalised, survey};
+use common::siret;
 use guichet::store::journal::Outcome;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
@@ -70,31 +71,6 @@ fn seed() -> u64 {
             (nanos ^ u64::from(std::process::id()) << 32) | 1
         }
     }
-}
-
-/// A SIRET of 13 digits completed by its Luhn check digit (none starts with La Poste's SIREN 356000000).
-fn siret(thirteen: &str) -> String {
-    assert_eq!(thirteen.len(), 13);
-    for check in 0..10u32 {
-        let candidate = format!("{thirteen}{check}");
-        let sum: u32 = candidate
-            .bytes()
-            .rev()
-            .enumerate()
-            .map(|(i, b)| {
-                let d = u32::from(b - b'0');
-                match (i % 2, d * 2) {
-                    (0, _) => d,
-                    (_, twice) if twice > 9 => twice - 9,
-                    (_, twice) => twice,
-                }
-            })
-            .sum();
-        if sum.is_multiple_of(10) {
-            return candidate;
-        }
-    }
-    unreachable!("one of ten digits completes a Luhn sum")
 }
 
 /// A surname made of letters only, one per number (bijective base 26, four letters), so that every scenario has

@@ -25,6 +25,7 @@
 mod common;
 
 use common::crash::{Acked, accepted, check_desk, normalised};
+use common::siret;
 use guichet::desk::{Actor, Desk};
 use guichet::domain::dossier::Corbeille;
 use guichet::store::journal::{Entry, Outcome, Subject};
@@ -159,31 +160,6 @@ fn admin(desk: &Desk, line: &str) -> Value {
 
 // ---------------------------------------------------------------------------------------------------------------
 // The world: three directions, three correspondants of the DDFiP des Hauts-de-Seine, EPN of Nanterre.
-
-/// A SIRET of 13 digits completed by its Luhn check digit.
-fn siret(thirteen: &str) -> String {
-    assert_eq!(thirteen.len(), 13);
-    for check in 0..10u32 {
-        let candidate = format!("{thirteen}{check}");
-        let sum: u32 = candidate
-            .bytes()
-            .rev()
-            .enumerate()
-            .map(|(i, b)| {
-                let d = u32::from(b - b'0');
-                match (i % 2, d * 2) {
-                    (0, _) => d,
-                    (_, twice) if twice > 9 => twice - 9,
-                    (_, twice) => twice,
-                }
-            })
-            .sum();
-        if sum.is_multiple_of(10) {
-            return candidate;
-        }
-    }
-    unreachable!("one of ten digits completes a Luhn sum")
-}
 
 const OPERATORS: [&str; 3] = ["alice", "bruno", "chloe"];
 

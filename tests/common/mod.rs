@@ -68,6 +68,30 @@ pub fn reopen(path: &std::path::Path) -> Desk {
     }
 }
 
+/// A SIRET of 13 digits completed by its Luhn check digit (start it elsewhere than La Poste's SIREN 356000000).
+pub fn siret(thirteen: &str) -> String {
+    assert_eq!(thirteen.len(), 13);
+    (0..10u32)
+        .map(|check| format!("{thirteen}{check}"))
+        .find(|candidate| {
+            let sum: u32 = candidate
+                .bytes()
+                .rev()
+                .enumerate()
+                .map(|(i, b)| {
+                    let d = u32::from(b - b'0');
+                    match (i % 2, d * 2) {
+                        (0, _) => d,
+                        (_, twice) if twice > 9 => twice - 9,
+                        (_, twice) => twice,
+                    }
+                })
+                .sum();
+            sum.is_multiple_of(10)
+        })
+        .expect("one check digit of ten is right")
+}
+
 /// Runs a JSON line that must succeed; returns its result object.
 pub fn ok(desk: &Desk, line: &str) -> Value {
     match desk.execute_line(&actor(), line) {

@@ -9,7 +9,7 @@ mod pending;
 mod popups;
 
 use super::mon_compte::acting::{self, Acting};
-use super::mon_compte::picker;
+use super::mon_compte::choices;
 use super::mon_compte::words as w;
 use super::{Ctx, EspaceId, Flow, Screen, Target};
 use crate::domain::user::UserId;
@@ -316,7 +316,7 @@ impl Screen for State {
 
     fn act(&mut self, action: Action, ctx: &Ctx) -> Flow {
         match action {
-            Action::Choose => self.popup = Some(Popup::User(picker::acting_users(ctx))),
+            Action::Choose => self.popup = Some(Popup::User(choices::acting_users(ctx))),
             Action::Show(n) => {
                 self.view = VIEWS[n as usize % 3];
                 if self.view == View::History {
@@ -420,6 +420,6 @@ impl Screen for State {
             View::Structures => self.structures.draw(frame, body, &theme),
             View::History => self.history.draw(frame, body, &theme),
         }
-        self.draw_popup(frame, area, &theme);
+        self.draw_popup(frame, area, ctx);
     }
 }

@@ -7,6 +7,7 @@
 
 mod account;
 pub mod acting;
+pub mod choices;
 pub mod picker;
 mod view;
 pub mod words;
@@ -100,7 +101,7 @@ impl State {
     fn on_popup(&mut self, key: &KeyEvent, ctx: &Ctx) -> Flow {
         match &mut self.popup {
             None => Flow::Nothing,
-            Some(Popup::User(p)) => match p.handle(key) {
+            Some(Popup::User(p)) => match p.handle(key, ctx) {
                 Picked::Chosen(id) => {
                     self.popup = None;
                     self.act_as(Acting::load(ctx, id), ctx);
@@ -108,7 +109,7 @@ impl State {
                 }
                 other => self.on_picked(other),
             },
-            Some(Popup::Structure(p)) => match p.handle(key) {
+            Some(Popup::Structure(p)) => match p.handle(key, ctx) {
                 Picked::Chosen(siret) => {
                     self.popup = None;
                     let by = self.acting.as_ref().map(Acting::email).unwrap_or_default();
@@ -145,7 +146,7 @@ impl State {
             .filter(|h| h.live())
             .map(|h| h.attachment.siret)
             .collect();
-        let picker = picker::structures(ctx, |st| {
+        let refused: choices::Refused = Box::new(move |ctx, st| {
             taken.contains(&st.siret).then(|| {
                 ctx.forbidden(
                     json!({"cmd": "attachment.request", "by": by, "siret": st.siret.to_string()}),
@@ -153,6 +154,7 @@ impl State {
                 .unwrap_or_else(|| w::ALREADY.to_string())
             })
         });
+        let picker = choices::structures(ctx, refused);
         self.popup = Some(Popup::Structure(picker));
     }
 
@@ -276,7 +278,7 @@ impl Screen for State {
 
     fn act(&mut self, action: Action, ctx: &Ctx) -> Flow {
         match action {
-            Action::Choose => self.popup = Some(Popup::User(picker::acting_users(ctx))),
+            Action::Choose => self.popup = Some(Popup::User(choices::acting_users(ctx))),
             Action::Request => self.open_structures(ctx),
             Action::Remove => {
                 self.removing = Some(self.cursor.selected).filter(|_| self.selected().is_some())
@@ -389,8 +391,8 @@ impl Screen for State {
             &theme,
         );
         match &mut self.popup {
-            Some(Popup::User(p)) => p.draw(frame, area, &theme),
-            Some(Popup::Structure(p)) => p.draw(frame, area, &theme),
+            Some(Popup::User(p)) => p.draw(frame, area, ctx),
+            Some(Popup::Structure(p)) => p.draw(frame, area, ctx),
             None => {}
         }
     }

@@ -5,6 +5,7 @@
 
 mod export;
 mod fiche;
+pub mod search;
 
 use super::utilisateurs::sheet::Sheet;
 use super::{Ctx, Flow, Screen, Target};
@@ -23,6 +24,7 @@ use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row};
+use search::StructureSearch;
 
 /// Below this width the list drops the académie column.
 const WIDE: u16 = 100;
@@ -68,15 +70,10 @@ pub enum Action {
 
 #[derive(Default)]
 pub struct State {
-    /// The structures R14 points at (SIRET and search text, in name order), in the orphans view.
-    scope: Option<Vec<(Siret, String)>>,
-    /// The structures the list holds when it is not every one: the scope, or what the filter found.
-    picked: Option<Vec<(Siret, String)>>,
-    /// The filter the list was last narrowed with.
-    needle: String,
-    /// The lines of the list, and every structure (for "n sur N").
+    /// The structures the list holds: every one, or those R14 points at in the orphans view, filtered.
+    search: StructureSearch,
+    /// The lines of the list.
     total: usize,
-    all: usize,
     /// The lines drawn: the page that starts at line `page_at`.
     page: Vec<Entry>,
     page_at: usize,
@@ -96,8 +93,7 @@ impl State {
     /// when drawn, from the name index (a national base knows tens of thousands of structures).
     fn load(&mut self, ctx: &Ctx) {
         let store = ctx.desk.store();
-        self.all = store.structures_count().unwrap_or(0);
-        self.scope = self.orphans.then(|| {
+        let scope = self.orphans.then(|| {
             let mut scope: Vec<(String, Siret, String)> = GpState::ALL
                 .iter()
                 .flat_map(|state| store.gp_state_sirets(*state).unwrap_or_default())
@@ -110,35 +106,13 @@ impl State {
                 .map(|(_, siret, text)| (siret, text))
                 .collect()
         });
-        self.needle.clear();
+        self.search.load(store, scope);
         self.apply_filter(ctx);
     }
 
     fn apply_filter(&mut self, ctx: &Ctx) {
-        let needle = self.filter.needle();
-        let narrow = |list: &[(Siret, String)]| -> Vec<(Siret, String)> {
-            list.iter()
-                .filter(|(_, text)| text.contains(needle.as_str()))
-                .cloned()
-                .collect()
-        };
-        self.picked = match (&self.scope, &self.picked) {
-            (Some(scope), _) => Some(narrow(scope)),
-            (None, _) if needle.is_empty() => None,
-            (None, Some(picked))
-                if !self.needle.is_empty() && needle.contains(self.needle.as_str()) =>
-            {
-                Some(narrow(picked))
-            }
-            (None, _) => Some(
-                ctx.desk
-                    .store()
-                    .structures_matching(&needle)
-                    .unwrap_or_default(),
-            ),
-        };
-        self.needle = needle;
-        self.total = self.picked.as_ref().map_or(self.all, Vec::len);
+        self.search.apply(ctx.desk.store(), &self.filter.needle());
+        self.total = self.search.total();
         self.page.clear();
         self.page_at = usize::MAX;
         self.cursor.settle(self.total, usize::MAX);
@@ -150,16 +124,9 @@ impl State {
             return;
         }
         let store = ctx.desk.store();
-        let structures: Vec<Structure> = match &self.picked {
-            None => store.structures_page(at, height).unwrap_or_default(),
-            Some(picked) => picked
-                .iter()
-                .skip(at)
-                .take(height)
-                .filter_map(|(siret, _)| store.structure(*siret).ok().flatten())
-                .collect(),
-        };
-        self.page = structures
+        self.page = self
+            .search
+            .page(store, at, height)
             .into_iter()
             .map(|s| {
                 let gp = store
@@ -503,11 +470,11 @@ impl State {
         } else {
             "Structures"
         };
-        let count = match &self.scope {
-            Some(scope) if self.total == scope.len() => format!("{}", self.total),
-            Some(scope) => format!("{} sur {}", self.total, scope.len()),
-            None if self.total == self.all => format!("{}", self.all),
-            None => format!("{} sur {}", self.total, self.all),
+        let unfiltered = self.search.unfiltered();
+        let count = if self.total == unfiltered {
+            format!("{}", self.total)
+        } else {
+            format!("{} sur {unfiltered}", self.total)
         };
         let title = Span::styled(format!(" {what} · {count} "), theme.title());
         let selected = self.cursor.selected.saturating_sub(self.cursor.offset);

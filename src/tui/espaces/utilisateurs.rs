@@ -9,6 +9,7 @@
 mod directory;
 mod fiche;
 mod forms;
+pub mod search;
 pub(super) mod sheet;
 
 use super::{Ctx, EspaceId, Flow, Screen, Target};

@@ -12,7 +12,6 @@ use crate::tui::espaces::mon_compte::words as w;
 use crate::tui::espaces::{Ctx, Flow};
 use crate::tui::keymap::Key;
 use crate::tui::strings as s;
-use crate::tui::theme::Theme;
 use crate::tui::widgets::{
     self,
     form::{Field, Form, FormEvent},
@@ -161,7 +160,7 @@ impl State {
             return Flow::Nothing;
         };
         match popup {
-            Popup::User(p) => match p.handle(key) {
+            Popup::User(p) => match p.handle(key, ctx) {
                 Picked::Chosen(id) => {
                     self.popup = None;
                     self.act_as(id, ctx);
@@ -180,7 +179,7 @@ impl State {
                 picker,
             } => {
                 let (pick, siret) = (*pick, *siret);
-                match picker.handle(key) {
+                match picker.handle(key, ctx) {
                     Picked::Chosen(email) => self.on_member(pick, siret, email, ctx),
                     Picked::Forbidden(why) => Flow::Failed(s::refused(&why)),
                     Picked::Closed => {
@@ -223,11 +222,12 @@ impl State {
         }
     }
 
-    pub(super) fn draw_popup(&mut self, frame: &mut Frame, area: Rect, theme: &Theme) {
+    pub(super) fn draw_popup(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let theme = &ctx.theme;
         match &mut self.popup {
             None => {}
-            Some(Popup::User(p)) => p.draw(frame, area, theme),
-            Some(Popup::Member { picker, .. }) => picker.draw(frame, area, theme),
+            Some(Popup::User(p)) => p.draw(frame, area, ctx),
+            Some(Popup::Member { picker, .. }) => picker.draw(frame, area, ctx),
             Some(Popup::Transfer { summary, form, .. }) => {
                 let popup = widgets::centered(area, area.width.saturating_sub(4).min(100), 12);
                 let inner = widgets::popup(frame, popup, w::TRANSFER_TITLE, theme);

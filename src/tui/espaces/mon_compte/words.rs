@@ -9,9 +9,13 @@ pub const NO_PIGP: &str = "sans identifiant PIGP";
 pub const INTERIM_WORD: &str = "intérimaire";
 pub const ATTACHED_NOWHERE: &str = "rattaché à aucune structure";
 pub const NOT_ACTING: &str = ": il n'agit plus dans Chorus Pro";
+/// Why an account cannot be acted as: "sorti : il n'agit plus dans Chorus Pro".
+pub fn not_acting(status: &str) -> String {
+    format!("{status} {NOT_ACTING}")
+}
 pub const ACTING_GONE: &str = "L'utilisateur choisi est introuvable : c pour en choisir un autre.";
 pub const HINT_CHOOSE_USER: &str = "changer d'utilisateur";
-pub const HELP_CHOOSE_USER: &str = "Choisir l'utilisateur Chorus Pro en tant que qui agir (liste des utilisateurs actifs, filtre par nom, courriel ou identifiant PIGP)";
+pub const HELP_CHOOSE_USER: &str = "Choisir l'utilisateur Chorus Pro en tant que qui agir (tous les comptes par nom, grisés s'ils n'agissent plus ; une ou deux lettres : le début du nom ; trois ou plus : nom, courriel, identifiant PIGP…)";
 pub const NO_USER: &str =
     "aucun utilisateur choisi : c pour choisir l'utilisateur en tant que qui agir";
 
@@ -20,8 +24,11 @@ pub const PICKER_PROMPT: &str = "Rechercher : ";
 pub const PICKER_FOOT: &str = "tapez pour filtrer · ↑↓ choisir · ⏎ valider · Échap fermer";
 pub const PICKER_NO_MATCH: &str = "Aucune ligne ne correspond au filtre.";
 pub const PICKER_UNAVAILABLE: &str = "Indisponible";
-pub fn picker_count(shown: usize, total: usize) -> String {
-    if shown == total {
+/// "12 sur 60000 ligne(s)"; `exact` false: the lines kept are an estimate, « ≈ ».
+pub fn picker_count(shown: usize, total: usize, exact: bool) -> String {
+    if !exact {
+        format!("≈ {shown} sur {total} ligne(s)")
+    } else if shown == total {
         format!("{total} ligne(s)")
     } else {
         format!("{shown} sur {total} ligne(s)")
@@ -32,10 +39,13 @@ pub const HELP_PICK: &str = "Choisir la ligne sélectionnée (tapez pour filtrer
 pub const HINT_CLOSE: &str = "fermer";
 pub const HELP_CLOSE: &str = "Fermer la liste sans rien choisir";
 pub const PICK_USER_TITLE: &str = "Se connecter en tant que";
-pub const PICK_USER_EMPTY: &str = "Aucun utilisateur actif : n pour créer un compte Chorus Pro.";
+/// Beside one or two letters typed in the account picker: they keep the names starting with them.
+pub const PICK_BY_NAME_START: &str = "début du nom";
+pub const PICK_USER_EMPTY: &str = "Aucun utilisateur : n pour créer un compte Chorus Pro.";
 pub const PICK_STRUCTURE_TITLE: &str =
     "Demander un rattachement : rechercher puis sélectionner la structure";
-pub const PICK_STRUCTURE_EMPTY: &str = "Aucune structure active.";
+pub const PICK_STRUCTURE_EMPTY: &str = "Aucune structure.";
+pub const STRUCTURE_CLOSED: &str = "fermée : on ne peut plus y demander de rattachement";
 
 // Forms and confirmations.
 pub const HINT_SAVE: &str = "enregistrer";

@@ -1,9 +1,9 @@
 //! The ASPASIE directory of the Utilisateurs espace: every account, or only the accès résiduels of R16, sorted by
 //! name, filtered as you type (ignoring case and accents), drawn a page at a time.
 
+use super::search::UserSearch;
 use crate::domain::ids::{Email, fold};
 use crate::domain::user::{User, UserStatus};
-use crate::store::Found;
 use crate::tui::espaces::Ctx;
 use crate::tui::keymap::Move;
 use crate::tui::strings as s;
@@ -17,12 +17,6 @@ use ratatui::widgets::{Block, Paragraph, Row};
 
 /// Below this width the directory drops the population and codique columns.
 const WIDE: u16 = 100;
-
-/// What a keystroke of the filter reads, a few milliseconds on a national directory: the holders of the needle's
-/// rarest trigram when there are at most this many (the list is then exact), else this many rows of the name index
-/// beyond the lines shown, the total then estimated (« ≈ ») and made exact as one types on (each letter reads on
-/// where the last stopped) or moves down the list. A status or a population stays an estimate.
-const SEARCH_BUDGET: usize = 2048;
 
 /// One line of the directory.
 #[derive(Debug, Clone)]
@@ -66,29 +60,14 @@ impl Entry {
     }
 }
 
-/// What the directory lists.
-#[derive(Debug, Default)]
-enum Source {
-    /// Every user, in name order (the name index, a page at a time).
-    #[default]
-    All,
-    /// The users whose name starts with the one or two letters typed.
-    Prefix(String),
-    /// The users whose search text contains what was typed (three letters or more): the holders of its rarest
-    /// trigram, or the name index as far as the list is shown and a budget beyond (see `Found`); typing on narrows
-    /// what was read, and a list read to its end narrows without reading the store again.
-    Found(Found),
-    /// The accès résiduels of R16: the leavers only, a short list read whole.
-    Residual(Vec<Entry>),
-}
-
 #[derive(Debug, Default)]
 pub struct Directory {
-    source: Source,
-    /// The lines of the source.
+    /// The accounts the filter keeps, a page at a time (outside the residual view).
+    users: UserSearch,
+    /// The accès résiduels of R16, in the residual view: the leavers only, a short list read whole.
+    leavers: Vec<Entry>,
+    /// The lines of the list.
     total: usize,
-    /// Every user in the directory (for "n sur N").
-    all: usize,
     /// The lines drawn: the page that starts at line `page_at`.
     page: Vec<Entry>,
     page_at: usize,
@@ -103,9 +82,9 @@ impl Directory {
     /// at a time when drawn (a national directory holds tens of thousands of accounts).
     pub fn load(&mut self, ctx: &Ctx) {
         let store = ctx.desk.store();
-        self.all = store.users_count().unwrap_or(0);
+        self.users.load(store);
+        self.leavers.clear();
         if self.residual {
-            let mut entries = Vec::new();
             for r in ctx.desk.residual_access().unwrap_or_default() {
                 let n = |k: &str| r[k].as_array().map(Vec::len).unwrap_or(0);
                 let plural =
@@ -120,86 +99,53 @@ impl Directory {
                     .and_then(|e| Email::parse(e).ok())
                     .and_then(|e| store.user_by_email(&e).ok().flatten());
                 if let Some(u) = user {
-                    entries.push(Entry::of(u, what));
+                    self.leavers.push(Entry::of(u, what));
                 }
             }
-            entries.sort_by_cached_key(|e| (fold(&e.name), e.email.clone()));
-            self.source = Source::Residual(entries);
-        } else {
-            self.source = Source::All;
+            self.leavers
+                .sort_by_cached_key(|e| (fold(&e.name), e.email.clone()));
         }
         self.apply_filter(ctx);
     }
 
     fn apply_filter(&mut self, ctx: &Ctx) {
-        let store = ctx.desk.store();
         let needle = self.filter.needle();
-        self.source = match std::mem::take(&mut self.source) {
-            Source::Residual(entries) => Source::Residual(entries),
-            _ if needle.is_empty() => Source::All,
-            _ if needle.len() < 3 => Source::Prefix(needle.clone()),
-            Source::Found(found) => Source::Found(
-                store
-                    .directory_search_on(found, &needle, SEARCH_BUDGET)
-                    .unwrap_or_default(),
-            ),
-            _ => Source::Found(
-                store
-                    .directory_search(&needle, SEARCH_BUDGET)
-                    .unwrap_or_default(),
-            ),
-        };
-        self.total = match &self.source {
-            Source::All => self.all,
-            Source::Prefix(p) => store.directory_count(p).unwrap_or(0),
-            Source::Found(found) => found.total(),
-            Source::Residual(entries) => entries
+        self.total = if self.residual {
+            self.leavers
                 .iter()
                 .filter(|e| e.folded.contains(&needle))
-                .count(),
+                .count()
+        } else {
+            self.users.apply(ctx.desk.store(), &needle);
+            self.users.total()
         };
         self.page.clear();
         self.page_at = usize::MAX;
         self.cursor.settle(self.total, usize::MAX);
     }
 
-    /// Reads the lines `[at, at + height)` of the source, unless they are the ones drawn already.
+    /// Reads the lines `[at, at + height)` of the list, unless they are the ones drawn already.
     fn fetch(&mut self, ctx: &Ctx, at: usize, height: usize) {
         if self.page_at == at && self.page.len() >= height.min(self.total.saturating_sub(at)) {
             return;
         }
-        let store = ctx.desk.store();
-        let needle = self.filter.needle();
-        self.page = match &mut self.source {
-            Source::All => store.directory_page("", at, height).unwrap_or_default(),
-            Source::Prefix(p) => store.directory_page(p, at, height).unwrap_or_default(),
-            Source::Found(found) => {
-                if found.known() < at + height {
-                    // A search left unfinished reads on as far as these lines; its total may become exact.
-                    let _ = store.directory_search_more(found, at + height);
-                    self.total = found.total();
-                }
-                found
-                    .page(at, height)
-                    .into_iter()
-                    .filter_map(|id| store.user(id).ok().flatten())
-                    .collect()
-            }
-            Source::Residual(entries) => {
-                self.page = entries
-                    .iter()
-                    .filter(|e| e.folded.contains(&needle))
-                    .skip(at)
-                    .take(height)
-                    .cloned()
-                    .collect();
-                self.page_at = at;
-                return;
-            }
-        }
-        .into_iter()
-        .map(|u| Entry::of(u, String::new()))
-        .collect();
+        self.page = if self.residual {
+            let needle = self.filter.needle();
+            self.leavers
+                .iter()
+                .filter(|e| e.folded.contains(&needle))
+                .skip(at)
+                .take(height)
+                .cloned()
+                .collect()
+        } else {
+            let users = self.users.page(ctx.desk.store(), at, height);
+            self.total = self.users.total();
+            users
+                .into_iter()
+                .map(|u| Entry::of(u, String::new()))
+                .collect()
+        };
         self.page_at = at;
     }
 
@@ -243,15 +189,6 @@ impl Directory {
             self.apply_filter(ctx);
         }
         typed
-    }
-
-    /// What the list's title says of the filter.
-    fn scope(&self) -> String {
-        match &self.source {
-            Source::Prefix(p) => format!(" · noms commençant par « {p} »"),
-            Source::Found(found) => format!(" · contenant « {} »", found.needle()),
-            _ => String::new(),
-        }
     }
 
     /// The filter line and the visible page of the list.
@@ -367,26 +304,24 @@ impl Directory {
         } else {
             "Annuaire ASPASIE"
         };
-        let count = match &self.source {
-            Source::All => format!("{} utilisateur(s)", self.all),
-            Source::Residual(entries) if self.total == entries.len() => {
+        let all = self.users.all();
+        let scope = self
+            .users
+            .scope()
+            .map(|scope| format!(" · {scope}"))
+            .unwrap_or_default();
+        let count = if self.residual {
+            if self.total == self.leavers.len() {
                 format!("{} utilisateur(s)", self.total)
+            } else {
+                format!("{} sur {} utilisateur(s)", self.total, self.leavers.len())
             }
-            Source::Residual(entries) => {
-                format!("{} sur {} utilisateur(s)", self.total, entries.len())
-            }
-            Source::Found(found) if !found.exact() => format!(
-                "≈ {} sur {} utilisateur(s){}",
-                self.total,
-                self.all,
-                self.scope()
-            ),
-            _ => format!(
-                "{} sur {} utilisateur(s){}",
-                self.total,
-                self.all,
-                self.scope()
-            ),
+        } else if !self.filtered() {
+            format!("{all} utilisateur(s)")
+        } else if !self.users.exact() {
+            format!("≈ {} sur {all} utilisateur(s){scope}", self.total)
+        } else {
+            format!("{} sur {all} utilisateur(s){scope}", self.total)
         };
         let title = Span::styled(format!(" {what} · {count} "), theme.title());
         let selected = self.cursor.selected.saturating_sub(self.cursor.offset);

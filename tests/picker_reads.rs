@@ -1,0 +1,208 @@
+//! The pickers of Mon compte cost what they show, like the lists (`list_reads.rs`): « Changer d'utilisateur »
+//! reads the directory's name index a page at a time and its filter searches as the directory's does (a name
+//! beginning, the postings of a trigram, a bounded walk); « Demander un rattachement » reads the structures' name
+//! index a page at a time, and its filter makes one pass over that index, narrowed in memory as one types on.
+//! Counted with the store's read counter, so the test does not depend on the machine's speed; the real `App` is
+//! driven with keys and read back from its buffer.
+
+mod common;
+
+use common::screen::Screen;
+use common::*;
+use guichet::desk::{Command, Desk};
+use ratatui::crossterm::event::KeyCode;
+
+const USERS: usize = 3000;
+const STRUCTURES: usize = 2000;
+/// What a page of the popup costs at 120×40, with room to spare: about thirty lines, an index entry and a record
+/// each, and a counter or two.
+const PAGE: u64 = 120;
+
+/// The SIRET of the `n`th structure loaded.
+fn nth_siret(n: usize) -> String {
+    siret(&format!("5{n:012}"))
+}
+
+/// 3,000 self-service accounts (three named Dupontel, one of whom has left) and 2,000 structures (four named
+/// Lycée Marcel Pagnol, one of which is closed), loaded in bulk through the desk.
+fn national_like() -> (tempfile::TempDir, Desk) {
+    let (dir, desk) = desk();
+    run_all(&desk, WORLD);
+    let mut bulk = desk.bulk(&actor(), 2000).expect("bulk");
+    let mut run = |line: String| {
+        let command = Command::parse_line(&line).expect("command");
+        bulk.execute(&command).expect("accepted");
+    };
+    for i in 0..USERS {
+        let nom = if i % 1000 == 7 {
+            "Dupontel".to_string()
+        } else {
+            format!("Nom{i:04}")
+        };
+        run(format!(
+            r#"{{"cmd":"chorus.account","email":"agent.{i}@etablissement-{i}.fr","civilite":"M","nom":"{nom}","prenom":"Paul"}}"#
+        ));
+    }
+    for i in 0..STRUCTURES {
+        let name = if i % 500 == 3 {
+            "Lycée Marcel Pagnol".to_string()
+        } else {
+            format!("Chambre {i:04}")
+        };
+        run(format!(
+            r#"{{"cmd":"structure.add","siret":"{}","name":"{name}","category":"CCI","postal_code":"92000","city":"Nanterre"}}"#,
+            nth_siret(i)
+        ));
+    }
+    bulk.finish().expect("written");
+    run_all(
+        &desk,
+        &format!(
+            r#"
+{{"cmd":"user.depart","email":"agent.7@etablissement-7.fr"}}
+{{"cmd":"structure.update","siret":"{}","active":false}}
+"#,
+            nth_siret(3)
+        ),
+    );
+    (dir, desk)
+}
+
+/// The reads of each key of `keys`, typed one at a time.
+fn reads_of(screen: &mut Screen, desk: &Desk, keys: &str) -> Vec<u64> {
+    keys.chars()
+        .map(|c| {
+            let before = desk.store().reads();
+            screen.typed(&c.to_string());
+            desk.store().reads() - before
+        })
+        .collect()
+}
+
+#[test]
+fn changer_d_utilisateur_reads_the_page_it_shows_and_finds_by_part_of_the_name() {
+    let (_dir, desk) = national_like();
+    let all = desk.store().users_count().expect("count");
+    assert!(all >= USERS, "{all} users");
+    let mut screen = Screen::new(&desk, 120, 40);
+    screen.key('5');
+    let before = desk.store().reads();
+    screen.key('c');
+    let read = desk.store().reads() - before;
+    let text = screen.text();
+    assert!(
+        read < PAGE,
+        "opening the picker read {read} records and index entries for {all} accounts:\n{text}"
+    );
+    assert!(
+        text.contains("Se connecter en tant que") && text.contains(&format!("{all} ligne(s)")),
+        "{text}"
+    );
+    // "d", "du": the names starting with the letters (a counter and a page); "dup": the postings of its rarest
+    // trigram (the three Dupontel); then the three found narrowed in memory, only the page drawn read.
+    let reads = reads_of(&mut screen, &desk, "dupontel");
+    assert!(
+        reads.iter().all(|n| *n < PAGE),
+        "each letter of « dupontel » reads a page and a bounded search: {reads:?}"
+    );
+    let text = screen.text();
+    assert!(
+        text.contains(&format!("3 sur {all} ligne(s)")),
+        "the three Dupontel are found:\n{text}"
+    );
+    // The one who left is listed, dimmed, with why; the picker starts on the first one who can be chosen.
+    assert!(text.contains("✗ sorti"), "{text}");
+    screen.press(KeyCode::Enter);
+    let text = screen.text();
+    assert!(
+        text.contains("Connecté en tant que : Paul Dupontel (sans identifiant PIGP)"),
+        "{text}\n{}",
+        screen.status()
+    );
+    assert!(!text.contains("il n'agit plus"), "{text}");
+}
+
+#[test]
+fn a_needle_every_account_holds_reads_a_budget_and_says_its_total_is_an_estimate() {
+    let (_dir, desk) = national_like();
+    let all = desk.store().users_count().expect("count");
+    let mut screen = Screen::new(&desk, 120, 40);
+    screen.key('5').key('c');
+    // Every account is a Paul: « pau » is counted by its trigram's counter, « paul » reads the name index for a
+    // bounded budget (2,048 rows) beyond the page, and estimates.
+    let reads = reads_of(&mut screen, &desk, "paul");
+    assert!(
+        reads.iter().all(|n| *n < 2048 + PAGE),
+        "a bounded search, not every account: {reads:?}"
+    );
+    let text = screen.text();
+    assert!(
+        text.contains(&format!("≈ {USERS} sur {all} ligne(s)")),
+        "{text}"
+    );
+    // Moving to the end reads on as far as the last account.
+    screen.press(KeyCode::End);
+    let text = screen.text();
+    assert!(text.contains("▶ Nom2999 Paul"), "{text}");
+}
+
+#[test]
+fn demander_un_rattachement_reads_the_page_it_shows_and_one_pass_of_the_name_index() {
+    let (_dir, desk) = national_like();
+    let all = desk.store().structures_count().expect("count");
+    assert!(all >= STRUCTURES, "{all} structures");
+    let mut screen = Screen::new(&desk, 120, 40);
+    screen
+        .key('5')
+        .key('c')
+        .typed("dupontel")
+        .press(KeyCode::Enter);
+    let before = desk.store().reads();
+    screen.key('d');
+    let read = desk.store().reads() - before;
+    let text = screen.text();
+    assert!(
+        read < PAGE,
+        "opening the picker read {read} records and index entries for {all} structures:\n{text}"
+    );
+    assert!(text.contains(&format!("{all} ligne(s)")), "{text}");
+    // The first letter: one pass over the name index (a key and a short text per structure, no record) and the
+    // page; each letter after it narrows what was found, and reads the page only.
+    let reads = reads_of(&mut screen, &desk, "marcel");
+    assert!(
+        reads[0] < all as u64 + PAGE,
+        "the first letter reads the index once: {reads:?}"
+    );
+    assert!(
+        reads[1..].iter().all(|n| *n < PAGE),
+        "typing on narrows without reading the index again: {reads:?}"
+    );
+    let text = screen.text();
+    assert!(text.contains(&format!("4 sur {all} ligne(s)")), "{text}");
+    // The closed one is listed, dimmed, with why; ⏎ asks the first open one.
+    assert!(text.contains("✗ fermée"), "{text}");
+    screen.press(KeyCode::Enter);
+    assert!(
+        screen
+            .status()
+            .contains("demande son rattachement à Lycée Marcel Pagnol"),
+        "{}",
+        screen.status()
+    );
+    // A SIRET typed with its spaces finds its structure.
+    screen.key('d');
+    let spaced = nth_siret(1234);
+    let spaced = format!(
+        "{} {} {} {}",
+        &spaced[..3],
+        &spaced[3..6],
+        &spaced[6..9],
+        &spaced[9..]
+    );
+    screen.typed(&spaced);
+    let text = screen.text();
+    assert!(
+        text.contains(&format!("1 sur {all} ligne(s)")) && text.contains("Chambre 1234"),
+        "{text}"
+    );
+}
