@@ -142,6 +142,13 @@ fn a_common_trigram_reads_the_lines_shown_and_a_budget_not_every_holder() {
         expected(&desk, "etab").len(),
         "every holder of the rarest trigram read matched: the estimate is the holders"
     );
+    // Read on to its last match, which is the index's last row: the walk cannot know it is over, but the total
+    // stays the rarest trigram's holders, not one more.
+    let mut to_the_last = store.directory_search("etab", 50).expect("search");
+    store
+        .directory_search_more(&mut to_the_last, expected(&desk, "etab").len())
+        .expect("more");
+    assert_eq!(to_the_last.total(), expected(&desk, "etab").len());
     // A fifth letter narrows what was read and reads on for the budget.
     let before = store.reads();
     let mut found = store

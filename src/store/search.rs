@@ -54,7 +54,9 @@ impl Found {
     }
 
     /// The number of matches: exact, or estimated from the rows read so far (never less than the matches known,
-    /// and one more while the walk is not over, so that the list can be moved on to read further).
+    /// and one more while the walk is not over, so that the list can be moved on to read further — but never more
+    /// than the rarest trigram's holders, which every match is one of: a walk that stopped on the last row of the
+    /// index has found them all).
     pub fn total(&self) -> usize {
         if self.done {
             return self.users.len();
@@ -68,6 +70,7 @@ impl Found {
         usize::try_from(estimate)
             .unwrap_or(usize::MAX)
             .max(self.users.len() + 1)
+            .min(self.holders.max(self.users.len()))
     }
 
     /// The users at lines `[at, at + n)` among those known.
