@@ -1695,3 +1695,43 @@ fn many_keys_in_one_round_trip_read_as_one_at_a_time_and_too_many_are_refused() 
     }
     still_served(&w.desk, "a GetMany too large");
 }
+
+#[test]
+fn the_directory_filter_through_the_server_finds_what_a_scan_of_every_account_finds() {
+    use guichet::domain::user::User;
+    use guichet::store::T;
+    let w = world();
+    for i in 0..40 {
+        let nom = if i % 10 == 3 { "Dupontel" } else { "Martin" };
+        done(
+            &w.desk,
+            &format!(
+                r#"{{"cmd":"chorus.account","email":"agent{i}@inas-lyon.fr","civilite":"M","nom":"{nom}","prenom":"Paul{i:02}"}}"#
+            ),
+        );
+    }
+    let store = w.desk.store();
+    let mut users: Vec<User> = store
+        .scan::<User>(T::Users, b"")
+        .expect("users")
+        .into_iter()
+        .map(|(_, u)| u)
+        .collect();
+    users.sort_by_cached_key(|u| (u.sort_name(), u.id.0));
+    // The packed postings travel with their values: the rows of a trigram, then the holders' texts.
+    for needle in ["dupontel", "paul0", "martin paul1", "inas-lyon", "zzz"] {
+        for budget in [0, 3, 2048] {
+            let mut found = store.directory_search(needle, budget).expect("search");
+            store
+                .directory_search_more(&mut found, usize::MAX)
+                .expect("to the end");
+            let ids: Vec<u64> = found.page(0, usize::MAX).iter().map(|id| id.0).collect();
+            let expected: Vec<u64> = users
+                .iter()
+                .filter(|u| u.search_text().contains(needle))
+                .map(|u| u.id.0)
+                .collect();
+            assert_eq!(ids, expected, "« {needle} », budget {budget}");
+        }
+    }
+}

@@ -244,7 +244,8 @@ impl Store {
             return Ok(Vec::new());
         };
         let mut ids = Vec::new();
-        for row in self.key_rows(T::UsersByTrigram, rarest, 0, 512)? {
+        // With their values: the holders are in them (a server's client gets keys only from `key_rows`).
+        for row in self.rows(T::UsersByTrigram, rarest, false)? {
             let (k, v) = row?;
             ids.extend(postings::holders(&k, &v));
         }
