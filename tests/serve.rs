@@ -1701,12 +1701,14 @@ fn the_directory_filter_through_the_server_finds_what_a_scan_of_every_account_fi
     use guichet::domain::user::User;
     use guichet::store::T;
     let w = world();
-    for i in 0..40 {
+    // More accounts than the first pages of a long iteration hold (512, then 1,024…): the name index is read
+    // across pages of growing length.
+    for i in 0..1_600 {
         let nom = if i % 10 == 3 { "Dupontel" } else { "Martin" };
         done(
             &w.desk,
             &format!(
-                r#"{{"cmd":"chorus.account","email":"agent{i}@inas-lyon.fr","civilite":"M","nom":"{nom}","prenom":"Paul{i:02}"}}"#
+                r#"{{"cmd":"chorus.account","email":"agent{i}@inas-lyon.fr","civilite":"M","nom":"{nom}","prenom":"Paul{i:04}"}}"#
             ),
         );
     }
@@ -1718,6 +1720,19 @@ fn the_directory_filter_through_the_server_finds_what_a_scan_of_every_account_fi
         .map(|(_, u)| u)
         .collect();
     users.sort_by_cached_key(|u| (u.sort_name(), u.id.0));
+    let names: Vec<u64> = store
+        .rows(T::UsersByName, b"", false)
+        .expect("rows")
+        .map(|row| {
+            let (k, _) = row.expect("row");
+            guichet::store::keys::user_of_name(&k).expect("user").0
+        })
+        .collect();
+    assert_eq!(
+        names,
+        users.iter().map(|u| u.id.0).collect::<Vec<_>>(),
+        "every row of the name index, once, in order"
+    );
     // The packed postings travel with their values: the rows of a trigram, then the holders' texts.
     for needle in ["dupontel", "paul0", "martin paul1", "inas-lyon", "zzz"] {
         for budget in [0, 3, 2048] {

@@ -22,8 +22,8 @@ use std::time::{Duration, Instant};
 const QUEUE: usize = 256;
 /// How long the body of a started frame, or the writing of an answer, may take.
 const STALL: Duration = Duration::from_secs(10);
-/// The most rows one page request returns.
-const MAX_PAGE: u32 = 4096;
+/// The most rows one page request returns: the longest a client's store asks.
+const MAX_PAGE: u32 = crate::store::LONGEST_PAGE;
 /// The most clients served at once: a team is a few dozen operators; past this, a new client is told and closed.
 const MAX_CLIENTS: usize = 256;
 

@@ -20,7 +20,7 @@ pub mod subjects;
 
 pub use derived::{GpState, structure_search_text};
 pub use records::CorbeilleEntry;
-pub use rows::{PageQuery, RawRows, RemoteReads, Rows};
+pub use rows::{LONGEST_PAGE, PageQuery, RawRows, RemoteReads, Rows};
 pub use search::Found;
 
 use crate::domain::user::UserId;

@@ -7,8 +7,13 @@ use sled::IVec;
 use std::collections::VecDeque;
 use std::ops::Bound;
 
-/// The rows a remote store fetches in one round trip when a caller iterates.
+/// The rows a remote store fetches in the first round trip when a caller iterates.
 const REMOTE_PAGE: u32 = 512;
+
+/// The most rows one page holds: a server answers no more (`net::server`), and an iteration that goes on past
+/// its first page doubles its pages up to this — a pass over the 15,000 structures' name index is then 5 round
+/// trips instead of 30, and a screen's page still costs one short one.
+pub const LONGEST_PAGE: u32 = 4096;
 
 /// Rows as they travel: (key, value) bytes.
 pub type RawRows = Vec<(Vec<u8>, Vec<u8>)>;
@@ -139,6 +144,7 @@ impl Iterator for Rows<'_> {
                             if let Some((last, _)) = rows.last() {
                                 self.query.after = Some(last.clone());
                             }
+                            self.query.limit = self.query.limit.saturating_mul(2).min(LONGEST_PAGE);
                             // The skip applies once, to the first page.
                             self.query.skip = 0;
                             buffer.extend(rows);
