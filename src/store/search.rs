@@ -204,13 +204,24 @@ impl Store {
         self.walk(found, &|f| f.users.len() >= want)
     }
 
-    /// The trigrams of `needle` with their holders (by the counters), the rarest first.
+    /// The trigrams of `needle` with their holders (by the counters, read at once), the rarest first.
     fn trigram_counts(&self, needle: &str) -> Result<Vec<([u8; 3], usize)>, StoreError> {
-        let mut counts = Vec::new();
-        for t in keys::trigrams(needle) {
-            let n = usize::try_from(self.counter(&keys::trigram_counter(t))?).unwrap_or(0);
-            counts.push((t, n));
-        }
+        let trigrams: Vec<[u8; 3]> = keys::trigrams(needle).into_iter().collect();
+        let wanted: Vec<Vec<u8>> = trigrams
+            .iter()
+            .map(|t| keys::trigram_counter(*t).to_vec())
+            .collect();
+        let values = self.get_many_raw(T::Counters, &wanted)?;
+        let mut counts: Vec<([u8; 3], usize)> = trigrams
+            .into_iter()
+            .zip(values)
+            .map(|(t, v)| {
+                let n = v
+                    .and_then(|v| v.as_ref().try_into().ok().map(i64::from_be_bytes))
+                    .unwrap_or(0);
+                (t, usize::try_from(n).unwrap_or(0))
+            })
+            .collect();
         counts.sort_by_key(|(t, n)| (*n, *t));
         Ok(counts)
     }
@@ -237,8 +248,8 @@ impl Store {
     }
 
     /// The users who hold every trigram of `counts` (the rarest first), in id order: the packed rows of the
-    /// rarest, then, for each other trigram, only its rows in the spans where candidates are left (one `get_many`
-    /// each, one round trip through a server). A few hundred short rows at most, whatever the trigrams' holders.
+    /// rarest, then the other trigrams' rows in the spans where it has holders (one `get_many`: one round trip
+    /// through a server). A few hundred short rows at most, whatever the trigrams' holders.
     fn candidates(&self, counts: &[([u8; 3], usize)]) -> Result<Vec<UserId>, StoreError> {
         let Some(((rarest, _), others)) = counts.split_first() else {
             return Ok(Vec::new());
@@ -249,23 +260,28 @@ impl Store {
             let (k, v) = row?;
             ids.extend(postings::holders(&k, &v));
         }
-        for (trigram, _) in others {
-            if ids.is_empty() {
-                break;
-            }
-            let mut rows: Vec<Vec<u8>> = ids
-                .iter()
-                .map(|id| postings::row_key(*trigram, *id).to_vec())
-                .collect();
-            rows.dedup();
+        // The other trigrams' rows in the spans where candidates are, all at once.
+        let mut spans: Vec<u64> = ids.iter().map(|id| id.0 / postings::SPAN).collect();
+        spans.dedup();
+        let wanted: Vec<Vec<u8>> = others
+            .iter()
+            .flat_map(|(trigram, _)| {
+                spans
+                    .iter()
+                    .map(|span| postings::row_key(*trigram, UserId(span * postings::SPAN)).to_vec())
+            })
+            .collect();
+        if ids.is_empty() || wanted.is_empty() {
+            return Ok(ids);
+        }
+        let values = self.get_many_raw(T::UsersByTrigram, &wanted)?;
+        for (keys, values) in wanted.chunks(spans.len()).zip(values.chunks(spans.len())) {
             let mut held = Vec::new();
-            for (key, value) in rows
-                .iter()
-                .zip(self.get_many_raw(T::UsersByTrigram, &rows)?)
-            {
+            for (key, value) in keys.iter().zip(values) {
                 held.extend(
                     value
-                        .map(|v| postings::holders(key, &v))
+                        .as_ref()
+                        .map(|v| postings::holders(key, v))
                         .unwrap_or_default(),
                 );
             }
