@@ -97,11 +97,18 @@ fn main() -> Outcome {
         }
         None => Desk::open(Path::new(&path))?,
     };
-    let admin = desk
+    // An administrator other than this login if there is one (a client acts as him), else this login.
+    let admins: Vec<_> = desk
         .store()
         .operators()?
         .into_iter()
-        .find(|o| o.role == OperatorRole::Admin && o.login != own)
+        .filter(|o| o.role == OperatorRole::Admin)
+        .collect();
+    let admin = admins
+        .iter()
+        .find(|o| o.login != own)
+        .or(admins.first())
+        .cloned()
         .ok_or("aucun administrateur dans la base")?;
     let actor = match &socket {
         Some(_) => Actor::acting_as(&own, Some(admin.login.clone())),
