@@ -271,16 +271,21 @@ impl Store {
 
     /// A page of the structures in name order: the index entries of the page and their records.
     pub fn structures_page(&self, skip: usize, limit: usize) -> Result<Vec<Structure>, StoreError> {
-        let mut out = Vec::with_capacity(limit);
-        for k in self.keys(T::StructuresByName, b"", skip, limit)? {
-            let siret = k
-                .get(k.len().saturating_sub(8)..)
-                .and_then(keys::siret_from);
-            if let Some(s) = siret.map(|s| self.structure(s)).transpose()?.flatten() {
-                out.push(s);
-            }
-        }
-        Ok(out)
+        let sirets: Vec<Siret> = self
+            .keys(T::StructuresByName, b"", skip, limit)?
+            .iter()
+            .filter_map(|k| {
+                k.get(k.len().saturating_sub(8)..)
+                    .and_then(keys::siret_from)
+            })
+            .collect();
+        self.structures(&sirets)
+    }
+
+    /// The records of `sirets` that exist, in that order: one round trip for them all through a server.
+    pub fn structures(&self, sirets: &[Siret]) -> Result<Vec<Structure>, StoreError> {
+        let wanted: Vec<Vec<u8>> = sirets.iter().map(|s| keys::siret(*s).to_vec()).collect();
+        self.get_many(T::Structures, &wanted)
     }
 
     /// The structures whose search text contains `needle`, in name order, with their text: one pass over the

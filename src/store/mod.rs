@@ -413,6 +413,24 @@ impl Store {
         }
     }
 
+    /// The records of several keys of one tree that exist, decoded, in the order of the keys: through a server,
+    /// one round trip for them all.
+    pub fn get_many<V: DeserializeOwned>(
+        &self,
+        t: T,
+        keys: &[Vec<u8>],
+    ) -> Result<Vec<V>, StoreError> {
+        let mut out = Vec::with_capacity(keys.len());
+        for value in self.get_many_raw(t, keys)?.into_iter().flatten() {
+            out.push(
+                codec::decode(&value).map_err(|e| {
+                    StoreError::Corrupt(format!("{} : {e}", TREE_NAMES[t as usize]))
+                })?,
+            );
+        }
+        Ok(out)
+    }
+
     /// Several keys of one tree, as `get_raw` reads each: through a server, in one round trip for all those this
     /// thread has not staged.
     pub fn get_many_raw(
@@ -481,6 +499,18 @@ impl Store {
             .take(limit)
             .map(|item| Ok(item?.0))
             .collect()
+    }
+
+    /// Several counters at once (one round trip through a server), in the order of their keys.
+    pub fn counters(&self, keys: &[Vec<u8>]) -> Result<Vec<i64>, StoreError> {
+        Ok(self
+            .get_many_raw(T::Counters, keys)?
+            .into_iter()
+            .map(|v| {
+                v.and_then(|v| v.as_ref().try_into().ok().map(i64::from_be_bytes))
+                    .unwrap_or(0)
+            })
+            .collect())
     }
 
     pub fn counter(&self, key: &[u8]) -> Result<i64, StoreError> {

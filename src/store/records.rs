@@ -291,6 +291,12 @@ impl Store {
         self.get(T::Dossiers, &id.key())
     }
 
+    /// The dossiers of `ids` that exist, in that order: one round trip for a page of them through a server.
+    pub fn dossiers(&self, ids: &[DossierId]) -> Result<Vec<Dossier>, StoreError> {
+        let wanted: Vec<Vec<u8>> = ids.iter().map(|id| id.key().to_vec()).collect();
+        self.get_many(T::Dossiers, &wanted)
+    }
+
     pub fn dossier_by_ref(&self, reference: &str) -> Result<Option<Dossier>, StoreError> {
         match self
             .get_raw(T::DossiersByRef, reference.as_bytes())?
@@ -335,6 +341,19 @@ impl Store {
         corbeille: Corbeille,
     ) -> Result<i64, StoreError> {
         self.counter(&keys::corbeille_prefix(direction, corbeille))
+    }
+
+    /// The sizes of every corbeille of a direction, in `Corbeille::ALL`'s order, read at once.
+    pub fn corbeille_counts(&self, direction: &str) -> Result<Vec<(Corbeille, i64)>, StoreError> {
+        let wanted: Vec<Vec<u8>> = Corbeille::ALL
+            .iter()
+            .map(|c| keys::corbeille_prefix(direction, *c).to_vec())
+            .collect();
+        Ok(Corbeille::ALL
+            .iter()
+            .copied()
+            .zip(self.counters(&wanted)?)
+            .collect())
     }
 
     pub fn dossiers_of_siret(&self, siret: Siret) -> Result<Vec<DossierId>, StoreError> {

@@ -123,17 +123,19 @@ impl Store {
         skip: usize,
         limit: usize,
     ) -> Result<Vec<User>, StoreError> {
-        let mut out = Vec::with_capacity(limit);
-        for k in self.keys(T::UsersByName, prefix.as_bytes(), skip, limit)? {
-            if let Some(u) = keys::user_of_name(&k)
-                .map(|id| self.user(id))
-                .transpose()?
-                .flatten()
-            {
-                out.push(u);
-            }
-        }
-        Ok(out)
+        let ids: Vec<UserId> = self
+            .keys(T::UsersByName, prefix.as_bytes(), skip, limit)?
+            .iter()
+            .filter_map(|k| keys::user_of_name(k))
+            .collect();
+        self.users(&ids)
+    }
+
+    /// The records of `ids` that exist, in that order: one round trip for them all through a server (a page of
+    /// the directory is 30 lines; read one by one, a round trip each).
+    pub fn users(&self, ids: &[UserId]) -> Result<Vec<User>, StoreError> {
+        let wanted: Vec<Vec<u8>> = ids.iter().map(|id| keys::user(*id).to_vec()).collect();
+        self.get_many(T::Users, &wanted)
     }
 
     /// How many folded names start with `prefix`: the counter of every user for "", the counter of the name
@@ -211,16 +213,10 @@ impl Store {
             .iter()
             .map(|t| keys::trigram_counter(*t).to_vec())
             .collect();
-        let values = self.get_many_raw(T::Counters, &wanted)?;
         let mut counts: Vec<([u8; 3], usize)> = trigrams
             .into_iter()
-            .zip(values)
-            .map(|(t, v)| {
-                let n = v
-                    .and_then(|v| v.as_ref().try_into().ok().map(i64::from_be_bytes))
-                    .unwrap_or(0);
-                (t, usize::try_from(n).unwrap_or(0))
-            })
+            .zip(self.counters(&wanted)?)
+            .map(|(t, n)| (t, usize::try_from(n).unwrap_or(0)))
             .collect();
         counts.sort_by_key(|(t, n)| (*n, *t));
         Ok(counts)

@@ -8,7 +8,8 @@ mod files;
 mod forms;
 
 use super::{Ctx, EspaceId, Flow, Screen, Target};
-use crate::domain::dossier::Corbeille;
+use crate::domain::dossier::{Corbeille, Dossier};
+use crate::domain::ids::Siret;
 use crate::tui::keymap::{Binding, Key, Move};
 use crate::tui::strings as s;
 use crate::tui::widgets::Cursor;
@@ -124,10 +125,7 @@ impl State {
             return;
         };
         let store = ctx.desk.store();
-        self.counts = Corbeille::ALL
-            .iter()
-            .map(|c| (*c, store.corbeille_count(&direction, *c).unwrap_or(0)))
-            .collect();
+        self.counts = store.corbeille_counts(&direction).unwrap_or_default();
         self.total = self
             .counts
             .iter()
@@ -135,28 +133,21 @@ impl State {
             .map(|(_, n)| *n as usize)
             .unwrap_or(0);
         let height = ctx.rows.max(1);
-        let line = |entry: crate::store::CorbeilleEntry| {
-            let d = store.dossier(entry.id).ok().flatten()?;
-            let about = match d.siret.and_then(|s| store.structure(s).ok().flatten()) {
-                Some(structure) => structure.name,
-                None => d.user.as_ref().map(|e| e.to_string()).unwrap_or_default(),
-            };
-            let searched = format!(
-                "{} {} {about} {} {} {}",
-                d.id,
-                d.reference,
-                d.requester.name,
-                d.requester.email,
-                d.lot.as_deref().unwrap_or("")
-            );
-            Some(Line_ {
-                id: d.id.to_string(),
-                kind: d.kind.label().to_string(),
-                about,
-                received: d.received_on,
-                assignee: d.assignee.clone().unwrap_or_default(),
-                searched,
-            })
+        // The dossiers of some index entries and the structures they are about, read at once (one round trip
+        // each through a server, not two a line), as lines.
+        let lines = |entries: Vec<crate::store::CorbeilleEntry>| -> Vec<Line_> {
+            let ids: Vec<_> = entries.iter().map(|e| e.id).collect();
+            let dossiers = store.dossiers(&ids).unwrap_or_default();
+            let mut sirets: Vec<_> = dossiers.iter().filter_map(|d| d.siret).collect();
+            sirets.sort_unstable();
+            sirets.dedup();
+            let names: HashMap<_, _> = store
+                .structures(&sirets)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|s| (s.siret, s.name))
+                .collect();
+            dossiers.into_iter().map(|d| line(d, &names)).collect()
         };
         if self.filter.is_empty() {
             // A page of the index: the lines shown, not the corbeille.
@@ -164,21 +155,22 @@ impl State {
             let page = store
                 .corbeille_page(&direction, self.corbeille, self.cursor.offset, height)
                 .unwrap_or_default();
-            self.lines = page.into_iter().filter_map(line).collect();
+            self.lines = lines(page);
         } else {
             let needle = self.filter.needle();
             let matching: Vec<Line_> = match self.matched.take() {
-                Some((before, lines)) if needle.contains(before.as_str()) => lines
+                Some((before, kept)) if needle.contains(before.as_str()) => kept
                     .into_iter()
                     .filter(|l| self.filter.matches(&l.searched))
                     .collect(),
-                _ => store
-                    .corbeille_page(&direction, self.corbeille, 0, FILTER_SCAN)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter_map(line)
-                    .filter(|l| self.filter.matches(&l.searched))
-                    .collect(),
+                _ => lines(
+                    store
+                        .corbeille_page(&direction, self.corbeille, 0, FILTER_SCAN)
+                        .unwrap_or_default(),
+                )
+                .into_iter()
+                .filter(|l| self.filter.matches(&l.searched))
+                .collect(),
             };
             self.total = matching.len();
             self.cursor.settle(self.total, height);
@@ -713,5 +705,29 @@ impl Screen for State {
             View::Corbeilles => self.draw_corbeilles(frame, area, ctx),
             View::Dossier(_) => self.draw_dossier(frame, area, ctx),
         }
+    }
+}
+
+/// A line of a corbeille: the dossier, and the name of the structure it is about among `names`.
+fn line(d: Dossier, names: &HashMap<Siret, String>) -> Line_ {
+    let about = match d.siret.and_then(|s| names.get(&s)) {
+        Some(name) => name.clone(),
+        None => d.user.as_ref().map(|e| e.to_string()).unwrap_or_default(),
+    };
+    let searched = format!(
+        "{} {} {about} {} {} {}",
+        d.id,
+        d.reference,
+        d.requester.name,
+        d.requester.email,
+        d.lot.as_deref().unwrap_or("")
+    );
+    Line_ {
+        id: d.id.to_string(),
+        kind: d.kind.label().to_string(),
+        about,
+        received: d.received_on,
+        assignee: d.assignee.clone().unwrap_or_default(),
+        searched,
     }
 }

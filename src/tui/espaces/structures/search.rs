@@ -63,12 +63,10 @@ impl StructureSearch {
     pub fn page(&self, store: &Store, at: usize, n: usize) -> Vec<Structure> {
         match &self.picked {
             None => store.structures_page(at, n).unwrap_or_default(),
-            Some(picked) => picked
-                .iter()
-                .skip(at)
-                .take(n)
-                .filter_map(|(siret, _)| store.structure(*siret).ok().flatten())
-                .collect(),
+            Some(picked) => {
+                let sirets: Vec<_> = picked.iter().skip(at).take(n).map(|(s, _)| *s).collect();
+                store.structures(&sirets).unwrap_or_default()
+            }
         }
     }
 

@@ -79,11 +79,7 @@ impl UserSearch {
                     let _ = store.directory_search_more(found, at + n);
                     self.total = found.total();
                 }
-                found
-                    .page(at, n)
-                    .into_iter()
-                    .filter_map(|id| store.user(id).ok().flatten())
-                    .collect()
+                store.users(&found.page(at, n)).unwrap_or_default()
             }
         }
     }
