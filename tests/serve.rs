@@ -1750,3 +1750,39 @@ fn the_directory_filter_through_the_server_finds_what_a_scan_of_every_account_fi
         }
     }
 }
+
+#[test]
+fn a_filter_over_the_structures_through_the_server_sends_only_the_matches_and_finds_them_all() {
+    use guichet::store::T;
+    let w = world();
+    let store = w.desk.store();
+    let every: Vec<(Vec<u8>, String)> = store
+        .rows(T::StructuresByName, b"", false)
+        .expect("rows")
+        .map(|row| {
+            let (k, v) = row.expect("row");
+            (k.to_vec(), String::from_utf8_lossy(&v).into_owned())
+        })
+        .collect();
+    assert!(every.len() >= 5, "the world's structures");
+    for needle in ["lycee", "nanterre", "1992013", "eple", "zzz", ""] {
+        let before = store.reads();
+        let found: Vec<String> = store
+            .structures_matching(needle)
+            .expect("matching")
+            .into_iter()
+            .map(|(_, text)| text)
+            .collect();
+        let expected: Vec<String> = every
+            .iter()
+            .filter(|(_, text)| text.contains(needle))
+            .map(|(_, text)| text.clone())
+            .collect();
+        assert_eq!(found, expected, "« {needle} »");
+        assert_eq!(
+            store.reads() - before,
+            expected.len() as u64,
+            "« {needle} »: only the matches reach the client"
+        );
+    }
+}

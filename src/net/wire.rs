@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::io::{self, Read, Write};
 
 /// The version of these frames: a client and a server of different versions refuse each other at the greeting.
-pub const PROTOCOL: u32 = 2;
+pub const PROTOCOL: u32 = 3;
 
 /// The longest frame either side accepts: an import of tens of thousands of lines fits well within it.
 pub const MAX_FRAME: u32 = 64 * 1024 * 1024;

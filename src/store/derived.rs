@@ -292,7 +292,10 @@ impl Store {
     /// name index (a key and a short text each), no record read.
     pub fn structures_matching(&self, needle: &str) -> Result<Vec<(Siret, String)>, StoreError> {
         let mut out = Vec::new();
-        for row in self.rows(T::StructuresByName, b"", false)? {
+        // Only the matching rows: through a server, the others stay there.
+        let mut query = super::PageQuery::new(T::StructuresByName, b"");
+        query.holding = Some(needle.as_bytes().to_vec());
+        for row in super::rows::Rows::new(self, query)? {
             let (k, v) = row?;
             let text = String::from_utf8_lossy(&v);
             if text.contains(needle)

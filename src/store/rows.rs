@@ -29,7 +29,9 @@ pub trait RemoteReads: Send + Sync {
 }
 
 /// One page of rows of a tree: the keys under `prefix`, strictly after `after` (strictly before it when
-/// `reverse`), skipping `skip` of them, at most `limit`; values left empty with `keys_only`.
+/// `reverse`), skipping `skip` of them, at most `limit`; values left empty with `keys_only`; with `holding`, only
+/// the rows whose value holds those bytes (a filter over a whole index answered where the rows are: through a
+/// server, only the matches cross the socket — protocol 3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageQuery {
     pub tree: T,
@@ -39,6 +41,16 @@ pub struct PageQuery {
     pub limit: u32,
     pub reverse: bool,
     pub keys_only: bool,
+    pub holding: Option<Vec<u8>>,
+}
+
+impl PageQuery {
+    /// Whether a row's value is one the query keeps.
+    fn keeps(&self, value: &[u8]) -> bool {
+        self.holding.as_deref().is_none_or(|needle| {
+            needle.is_empty() || value.windows(needle.len()).any(|w| w == needle)
+        })
+    }
 }
 
 impl PageQuery {
@@ -51,6 +63,7 @@ impl PageQuery {
             limit: REMOTE_PAGE,
             reverse: false,
             keys_only: false,
+            holding: None,
         }
     }
 }
@@ -127,6 +140,11 @@ impl Iterator for Rows<'_> {
                     Ok(row) => row,
                     Err(e) => return Some(Err(e)),
                 };
+                if !self.query.keeps(&v) {
+                    // Read, not kept: it counts as read all the same.
+                    self.store.counted();
+                    continue;
+                }
                 if self.query.skip > 0 {
                     // Skipped rows are passed over in the tree, not read as records.
                     self.query.skip -= 1;
@@ -255,6 +273,9 @@ impl Store {
             let (k, v) = item?;
             if !k.starts_with(&q.prefix) {
                 break;
+            }
+            if !q.keeps(&v) {
+                continue;
             }
             if skipped < q.skip {
                 skipped += 1;
