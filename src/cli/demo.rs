@@ -59,12 +59,10 @@ pub(super) fn run(cli: &Cli, path: &Path, args: &DemoArgs) -> ExitCode {
     // sled writes its snapshot of the page table only when it opens a database, after replaying its log since
     // the last one: left as it is, the next opening would replay the whole generation (6 s on a national base).
     // Opened once more here, the base is ready for a desk.
+    // Failing (sled slow to let go of its lock), it costs the next opening that replay, nothing else.
     drop(desk);
-    if generated.is_ok()
-        && let Err(message) = super::open_desk_at(path)
-    {
-        eprintln!("guichet : {message}");
-        return ExitCode::from(2);
+    if generated.is_ok() {
+        let _ = super::open_desk_at(path);
     }
     let elapsed = started.elapsed();
     let summary = match generated {

@@ -39,10 +39,11 @@ impl Store {
         Ok(())
     }
 
-    /// Writes stored pairs into the tree of that name as they are, one insert each. For the restore of a backup
-    /// only, which needs no atomic batch (it writes the meta tree last: a restore cut short leaves a journal that
-    /// does not verify). sled 0.34's atomic batches kept their pages in memory past its cache: a national backup
-    /// restored in batches of 4,096 took 7 GB.
+    /// Writes stored pairs into the tree of that name as they are. For the restore of a backup only, which
+    /// writes the meta tree last, in one atomic batch (a restore cut short leaves no journal head, or all of the
+    /// meta tree: never a head without the schema version and sequences); every other tree one insert a pair —
+    /// sled 0.34's atomic batches kept their pages in memory past its cache: a national backup restored in
+    /// batches of 4,096 took 7 GB.
     pub fn restore_pairs(
         &self,
         name: &str,
@@ -51,6 +52,15 @@ impl Store {
         let t =
             T::named(name).ok_or_else(|| StoreError::Corrupt(format!("arbre inconnu : {name}")))?;
         let tree = self.local_tree(t)?;
+        if t == T::Meta {
+            // The schema version, the sequences and the journal head: all of them or none, after everything else.
+            let mut batch = sled::Batch::default();
+            for (key, value) in pairs {
+                batch.insert(key, value);
+            }
+            tree.apply_batch(batch)?;
+            return Ok(());
+        }
         for (key, value) in pairs {
             tree.insert(key, value)?;
         }
