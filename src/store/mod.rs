@@ -324,6 +324,7 @@ impl Store {
                 .unwrap_or(0);
             counters.insert(key.as_slice(), &(current + delta).to_be_bytes())?;
         }
+        postings::apply_tree(&trees[T::UsersByTrigram as usize], &ws.posting_rows())?;
         if directions {
             self.directions.invalidate();
         }

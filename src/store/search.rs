@@ -54,9 +54,7 @@ impl Found {
     }
 
     /// The number of matches: exact, or estimated from the rows read so far (never less than the matches known,
-    /// and one more while the walk is not over, so that the list can be moved on to read further — but never more
-    /// than the rarest trigram's holders, which every match is one of: a walk that stopped on the last row of the
-    /// index has found them all).
+    /// and one more while the walk is not over, so that the list can be moved on to read further).
     pub fn total(&self) -> usize {
         if self.done {
             return self.users.len();
@@ -70,7 +68,6 @@ impl Found {
         usize::try_from(estimate)
             .unwrap_or(usize::MAX)
             .max(self.users.len() + 1)
-            .min(self.holders.max(self.users.len()))
     }
 
     /// The users at lines `[at, at + n)` among those known.
@@ -321,7 +318,8 @@ impl Store {
         }
         let mut query = super::PageQuery::new(T::UsersByName, b"");
         query.after = found.after.clone();
-        for row in super::rows::Rows::new(self, query)? {
+        let mut rows = super::rows::Rows::new(self, query)?.peekable();
+        while let Some(row) = rows.next() {
             let (k, text) = row?;
             found.read += 1;
             if holds(&text, &found.trigram) {
@@ -333,7 +331,8 @@ impl Store {
                 let text = String::from_utf8_lossy(&text).into_owned();
                 found.users.push((id, text));
             }
-            if enough(found) {
+            // Enough, unless that was the index's last row: the walk is then over, and the total exact.
+            if enough(found) && rows.peek().is_some() {
                 found.after = Some(k.to_vec());
                 return Ok(());
             }
