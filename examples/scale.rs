@@ -6,7 +6,8 @@
 //! - switching espace, switching to the largest corbeille, paging it, opening a dossier;
 //! - each keystroke of six-letter `/` filters over the users (a name, the commonest surname, first name and
 //!   e-mail domain, a status, a population), per letter and for the worst query;
-//! - one command committed with its flush, beside a raw sled insert + flush of the same number of bytes;
+//! - one command committed with its flush, beside a raw sled insert + flush of the same number of bytes (ten times
+//!   the passes, at least 100: fsync varies);
 //! - the peak resident memory (VmHWM) of a desk that opens the base itself (a child process doing the above);
 //! - the first frame, the keys and the memory again on a desk that is the client of a `guichet serve` holding
 //!   the base (child processes of this harness, each side's memory its own), and the server's memory.
@@ -607,7 +608,7 @@ fn main() -> Outcome {
     let store = desk.store();
     let mut command = Vec::new();
     let mut raw = Vec::new();
-    for i in 0..runs.max(20) {
+    for i in 0..runs.max(10) * 10 {
         let line = format!(
             r#"{{"cmd":"dossier.note","dossier":"{dossier}","text":"Mesure {i} : relance par courriel."}}"#
         );
