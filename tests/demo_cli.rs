@@ -3,19 +3,10 @@
 //! already holds data. The national scale is too long for a test: `guichet demo --scale national` is measured by
 //! hand and its base by the scale harness (README, Performance).
 
-use serde_json::Value;
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn guichet(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_guichet"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("GUICHET_NOW", "2026-11-28T10:00:00Z")
-        .output()
-        .expect("run guichet")
-}
+use common::server::cli as guichet;
+use serde_json::Value;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).to_string()

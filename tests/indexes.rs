@@ -210,7 +210,6 @@ fn a_schema_2_subject_index_is_packed_when_opened_even_half_done() {
             &format!(r#"{{"cmd":"dossier.note","dossier":"MAIL-001","text":"Relance {i}"}}"#),
         );
     }
-    let path = desk.store().path().to_path_buf();
     let index = desk.store().tree(T::JournalBySubject);
     let packed: Vec<(sled::IVec, sled::IVec)> = index.iter().map(|r| r.expect("row")).collect();
     assert!(
@@ -231,13 +230,7 @@ fn a_schema_2_subject_index_is_packed_when_opened_even_half_done() {
                 .expect("old row");
         }
     }
-    desk.store()
-        .tree(T::Meta)
-        .insert("schema_version", &2u32.to_be_bytes())
-        .expect("schema");
-    desk.flush().expect("flush");
-    drop(desk);
-    let desk = reopen(&path);
+    let desk = reopened_from_schema(desk, 2);
     let rows: Vec<(sled::IVec, sled::IVec)> = desk
         .store()
         .tree(T::JournalBySubject)

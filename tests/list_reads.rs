@@ -231,7 +231,6 @@ fn the_filter_finds_the_same_users_in_name_order_as_a_scan_of_every_account() {
 fn a_schema_1_database_gets_its_directory_and_alert_indexes_when_opened() {
     use guichet::store::T;
     let (dir, desk) = directory();
-    let path = desk.store().path().to_path_buf();
     // Back to schema 1: no name or trigram index, no R14/R16 index, none of their counters.
     for t in [
         T::UsersByName,
@@ -252,15 +251,9 @@ fn a_schema_1_database_gets_its_directory_and_alert_indexes_when_opened() {
     }
     desk.store()
         .tree(T::Meta)
-        .insert("schema_version", &1u32.to_be_bytes())
-        .expect("schema");
-    desk.store()
-        .tree(T::Meta)
         .remove("derived_indexes_v2")
         .expect("flag");
-    desk.flush().expect("flush");
-    drop(desk);
-    let desk = reopen(&path);
+    let desk = reopened_from_schema(desk, 1);
     common::checks::check_indexes(&desk).expect("the migration built the indexes the desk keeps");
     assert!(desk.store().users_count().expect("count") >= USERS);
     drop(dir);
@@ -270,7 +263,6 @@ fn a_schema_1_database_gets_its_directory_and_alert_indexes_when_opened() {
 fn a_schema_2_database_gets_its_search_texts_and_name_counters_when_opened() {
     use guichet::store::{T, keys};
     let (dir, desk) = directory();
-    let path = desk.store().path().to_path_buf();
     // Back to schema 2: no search texts by id, no counter of name beginnings.
     let store = desk.store();
     store.tree(T::UsersSearch).clear().expect("clear");
@@ -278,13 +270,7 @@ fn a_schema_2_database_gets_its_search_texts_and_name_counters_when_opened() {
     for item in counters.scan_prefix(keys::name_prefix_counter(b"")) {
         counters.remove(item.expect("counter").0).expect("remove");
     }
-    store
-        .tree(T::Meta)
-        .insert("schema_version", &2u32.to_be_bytes())
-        .expect("schema");
-    desk.flush().expect("flush");
-    drop(desk);
-    let desk = reopen(&path);
+    let desk = reopened_from_schema(desk, 2);
     common::checks::check_indexes(&desk).expect("the migration built the texts and counters");
     let mut screen = Screen::new(&desk, 120, 40);
     screen.key('3').key('/').typed("dupont");

@@ -68,6 +68,19 @@ pub fn reopen(path: &std::path::Path) -> Desk {
     }
 }
 
+/// Stamps the database of `desk` with an older schema `version` (what a test has just undone of the newer ones),
+/// closes it, and opens it again: the migrations since `version` run.
+pub fn reopened_from_schema(desk: Desk, version: u32) -> Desk {
+    let path = desk.store().path().to_path_buf();
+    desk.store()
+        .tree(guichet::store::T::Meta)
+        .insert("schema_version", &version.to_be_bytes())
+        .expect("schema");
+    desk.flush().expect("flush");
+    drop(desk);
+    reopen(&path)
+}
+
 /// A SIRET of 13 digits completed by its Luhn check digit (start it elsewhere than La Poste's SIREN 356000000).
 pub fn siret(thirteen: &str) -> String {
     assert_eq!(thirteen.len(), 13);
