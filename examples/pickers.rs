@@ -60,23 +60,32 @@ impl Felt<'_> {
     }
 
     /// Opens a picker with `open`, types each query a letter at a time and closes it, `passes` times; prints the
-    /// opening, the first letters (a structure's filter reads its index then) and the others.
+    /// opening, each letter's rank (the first, the second…) and all of them.
     fn picker(&mut self, what: &str, open: char, queries: &[&str], passes: usize) -> Outcome {
-        let (mut opening, mut first, mut next) = (Vec::new(), Vec::new(), Vec::new());
+        let mut opening = Vec::new();
+        let mut by_letter: Vec<Vec<Duration>> = Vec::new();
         for _ in 0..passes {
             for query in queries {
                 opening.push(self.key(KeyCode::Char(open))?);
                 for (i, c) in query.chars().enumerate() {
                     let time = self.key(KeyCode::Char(c))?;
-                    if i == 0 { &mut first } else { &mut next }.push(time);
+                    if by_letter.len() <= i {
+                        by_letter.push(Vec::new());
+                    }
+                    by_letter[i].push(time);
                 }
                 self.key(KeyCode::Esc)?;
             }
         }
         println!("{what}: opening {}", summary(&opening));
-        println!("{what}: first letter {}", summary(&first));
-        println!("{what}: each letter after it {}", summary(&next));
-        println!("{what}: each letter {}", summary(&[first, next].concat()));
+        for (i, times) in by_letter.iter().enumerate() {
+            println!("{what}: letter {} {}", i + 1, summary(times));
+        }
+        println!(
+            "{what}: each letter after the first {}",
+            summary(&by_letter[1..].concat())
+        );
+        println!("{what}: each letter {}", summary(&by_letter.concat()));
         Ok(())
     }
 }

@@ -10,6 +10,7 @@ mod common;
 use common::screen::Screen;
 use common::*;
 use guichet::desk::{Command, Desk};
+use guichet::store::SHORT_SLICE;
 use ratatui::crossterm::event::KeyCode;
 
 const USERS: usize = 3000;
@@ -147,7 +148,7 @@ fn a_needle_every_account_holds_reads_a_budget_and_says_its_total_is_an_estimate
 }
 
 #[test]
-fn demander_un_rattachement_reads_the_page_it_shows_and_one_pass_of_the_name_index() {
+fn demander_un_rattachement_reads_the_page_it_shows_and_a_slice_of_the_name_index() {
     let (_dir, desk) = national_like();
     let all = desk.store().structures_count().expect("count");
     assert!(all >= STRUCTURES, "{all} structures");
@@ -166,12 +167,24 @@ fn demander_un_rattachement_reads_the_page_it_shows_and_one_pass_of_the_name_ind
         "opening the picker read {read} records and index entries for {all} structures:\n{text}"
     );
     assert!(text.contains(&format!("{all} ligne(s)")), "{text}");
-    // The first letter: one pass over the name index (a key and a short text per structure, no record) and the
-    // page; each letter after it narrows what was found, and reads the page only.
-    let reads = reads_of(&mut screen, &desk, "marcel");
+    // The first letter, held by every structure (« chambre »): a slice of the name index (a key and a short text
+    // per structure, no record) and the page, the total estimated.
+    let reads = reads_of(&mut screen, &desk, "m");
+    assert!(
+        reads[0] < SHORT_SLICE as u64 + PAGE,
+        "the first letter reads a slice of the index, not all of it: {reads:?}"
+    );
+    let text = screen.text();
+    assert!(
+        text.contains("≈ ") && text.contains(&format!(" sur {all} ligne(s)")),
+        "{text}"
+    );
+    // « ma » is held by none of the slice read: the rest of the index is read for the rows holding it, and the
+    // list is exact; each letter after it narrows what was found, and reads the page only.
+    let reads = reads_of(&mut screen, &desk, "arcel");
     assert!(
         reads[0] < all as u64 + PAGE,
-        "the first letter reads the index once: {reads:?}"
+        "the second letter reads the rest of the index once: {reads:?}"
     );
     assert!(
         reads[1..].iter().all(|n| *n < PAGE),
@@ -205,4 +218,100 @@ fn demander_un_rattachement_reads_the_page_it_shows_and_one_pass_of_the_name_ind
         text.contains(&format!("1 sur {all} ligne(s)")) && text.contains("Chambre 1234"),
         "{text}"
     );
+}
+
+#[test]
+fn the_structures_filter_finds_what_a_scan_of_the_name_index_finds_however_it_is_typed() {
+    use guichet::store::{T, keys};
+    let (_dir, desk) = national_like();
+    let store = desk.store();
+    let every: Vec<(guichet::domain::ids::Siret, String)> = store
+        .rows(T::StructuresByName, b"", false)
+        .expect("rows")
+        .map(|row| {
+            let (k, v) = row.expect("row");
+            let siret = keys::siret_from(&k[k.len() - 8..]).expect("siret");
+            (siret, String::from_utf8_lossy(&v).into_owned())
+        })
+        .collect();
+    let scan = |needle: &str| -> Vec<_> {
+        every
+            .iter()
+            .filter(|(_, text)| text.contains(needle))
+            .map(|(siret, _)| *siret)
+            .collect()
+    };
+    // Searched at once, then read on to the end.
+    for needle in ["c", "ch", "ma", "zq", "92", "0042", "lycee marcel", "cci"] {
+        let mut found = store.structures_search(needle, 30).expect("search");
+        let expected = scan(needle);
+        assert!(
+            found.known() >= expected.len().min(30),
+            "« {needle} »: the lines asked for"
+        );
+        store
+            .structures_search_more(&mut found, usize::MAX)
+            .expect("more");
+        assert!(found.exact(), "« {needle} »");
+        assert_eq!(found.total(every.len()), expected.len(), "« {needle} »");
+        assert_eq!(found.page(0, usize::MAX), expected, "« {needle} »");
+    }
+    // Typed a letter at a time, each letter narrowing what the last one read, and moved down the list.
+    for word in ["chambre 1", "nanterre", "lycee"] {
+        let mut found = store.structures_search(&word[..1], 30).expect("search");
+        for end in 2..=word.len() {
+            found = store
+                .structures_search_on(found, &word[..end], 30)
+                .expect("search on");
+        }
+        store
+            .structures_search_more(&mut found, usize::MAX)
+            .expect("more");
+        assert_eq!(found.page(0, usize::MAX), scan(word), "« {word} »");
+    }
+    // A short needle not read to its end says so, and estimates from what it read.
+    let found = store.structures_search("e", 30).expect("search");
+    assert!(!found.exact());
+    let estimate = found.total(every.len());
+    assert!(
+        estimate > found.known() && estimate <= every.len(),
+        "{estimate} for {} known",
+        found.known()
+    );
+}
+
+#[test]
+fn the_structures_espace_estimates_a_short_filter_and_reads_on_to_its_end() {
+    let (_dir, desk) = national_like();
+    let all = desk.store().structures_count().expect("count");
+    let mut screen = Screen::new(&desk, 120, 40);
+    screen.key('4').key('/');
+    let before = desk.store().reads();
+    screen.typed("c");
+    let read = desk.store().reads() - before;
+    assert!(
+        read < SHORT_SLICE as u64 + 2 * PAGE,
+        "one letter reads a slice: {read}"
+    );
+    let text = screen.text();
+    assert!(
+        text.contains(&format!(" sur {all} ")) && text.contains("· ≈ "),
+        "{text}"
+    );
+    // Down to the end of the list, a page at a time: the index is read on, and the count becomes exact.
+    for _ in 0..all / 20 {
+        screen.press(KeyCode::PageDown);
+    }
+    let text = screen.text();
+    let holding_c = desk
+        .store()
+        .rows(guichet::store::T::StructuresByName, b"", false)
+        .expect("rows")
+        .filter(|row| row.as_ref().is_ok_and(|(_, v)| v.contains(&b'c')))
+        .count();
+    assert!(
+        text.contains(&format!("· {holding_c} sur {all} ")),
+        "{holding_c} structures hold « c »:\n{text}"
+    );
+    assert!(!text.contains("· ≈ "), "{text}");
 }

@@ -1753,36 +1753,54 @@ fn the_directory_filter_through_the_server_finds_what_a_scan_of_every_account_fi
 
 #[test]
 fn a_filter_over_the_structures_through_the_server_sends_only_the_matches_and_finds_them_all() {
-    use guichet::store::T;
+    use guichet::store::{T, keys};
     let w = world();
+    // Twenty more structures, so that four slices of one row are a part of the index.
+    for i in 0..20 {
+        done(
+            &w.desk,
+            &format!(
+                r#"{{"cmd":"structure.add","siret":"{}","name":"Chambre {i:02}","category":"CCI","postal_code":"92000","city":"Nanterre"}}"#,
+                common::siret(&format!("5{i:012}"))
+            ),
+        );
+    }
     let store = w.desk.store();
-    let every: Vec<(Vec<u8>, String)> = store
+    let every: Vec<(guichet::domain::ids::Siret, String)> = store
         .rows(T::StructuresByName, b"", false)
         .expect("rows")
         .map(|row| {
             let (k, v) = row.expect("row");
-            (k.to_vec(), String::from_utf8_lossy(&v).into_owned())
+            let siret = keys::siret_from(&k[k.len() - 8..]).expect("siret");
+            (siret, String::from_utf8_lossy(&v).into_owned())
         })
         .collect();
-    assert!(every.len() >= 5, "the world's structures");
-    for needle in ["lycee", "nanterre", "1992013", "eple", "zzz", ""] {
+    assert!(every.len() >= 25, "the world's structures and twenty");
+    // Read in slices of one row, four at most (and one looked ahead) before the rest is read for the rows holding
+    // the needle: past those five rows, only the matches cross the socket; the list is exact.
+    for needle in ["lycee", "nanterre", "1992013", "eple", "zzz", "e"] {
         let before = store.reads();
-        let found: Vec<String> = store
-            .structures_matching(needle)
-            .expect("matching")
-            .into_iter()
-            .map(|(_, text)| text)
-            .collect();
-        let expected: Vec<String> = every
+        let mut found = store
+            .structures_search_in_slices(needle, 2, 1)
+            .expect("search");
+        store
+            .structures_search_more(&mut found, usize::MAX)
+            .expect("more");
+        let expected: Vec<_> = every
             .iter()
             .filter(|(_, text)| text.contains(needle))
-            .map(|(_, text)| text.clone())
+            .map(|(siret, _)| *siret)
             .collect();
-        assert_eq!(found, expected, "« {needle} »");
-        assert_eq!(
-            store.reads() - before,
-            expected.len() as u64,
-            "« {needle} »: only the matches reach the client"
+        assert!(found.exact(), "« {needle} »");
+        assert_eq!(found.page(0, usize::MAX), expected, "« {needle} »");
+        let read = store.reads() - before;
+        assert!(
+            read <= 5 + expected.len() as u64,
+            "« {needle} »: {read} rows for {} matches: only the matches reach the client past the slices",
+            expected.len()
         );
     }
+    // A slice longer than the index reads it all, and is exact.
+    let found = store.structures_search("e", 30).expect("search");
+    assert!(found.exact());
 }

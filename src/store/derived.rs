@@ -288,27 +288,6 @@ impl Store {
         self.get_many(T::Structures, &wanted)
     }
 
-    /// The structures whose search text contains `needle`, in name order, with their text: one pass over the
-    /// name index (a key and a short text each), no record read.
-    pub fn structures_matching(&self, needle: &str) -> Result<Vec<(Siret, String)>, StoreError> {
-        let mut out = Vec::new();
-        // Only the matching rows: through a server, the others stay there.
-        let mut query = super::PageQuery::new(T::StructuresByName, b"");
-        query.holding = Some(needle.as_bytes().to_vec());
-        for row in super::rows::Rows::new(self, query)? {
-            let (k, v) = row?;
-            let text = String::from_utf8_lossy(&v);
-            if text.contains(needle)
-                && let Some(siret) = k
-                    .get(k.len().saturating_sub(8)..)
-                    .and_then(keys::siret_from)
-            {
-                out.push((siret, text.into_owned()));
-            }
-        }
-        Ok(out)
-    }
-
     /// How many users have accès résiduels (R16): one counter.
     pub fn residual_count(&self) -> Result<usize, StoreError> {
         Ok(usize::try_from(self.counter(&RESIDUAL_COUNTER)?).unwrap_or(0))

@@ -16,12 +16,14 @@ mod raw;
 mod records;
 mod rows;
 mod search;
+mod structure_search;
 pub mod subjects;
 
 pub use derived::{GpState, structure_search_text};
 pub use records::CorbeilleEntry;
 pub use rows::{LONGEST_PAGE, PageQuery, RawRows, RemoteReads, Rows};
 pub use search::Found;
+pub use structure_search::{Matches, SHORT_SLICE};
 
 use crate::domain::user::UserId;
 use journal::{Draft, Entry, GENESIS};

@@ -124,9 +124,10 @@ impl State {
             return;
         }
         let store = ctx.desk.store();
-        self.page = self
-            .search
-            .page(store, at, height)
+        let structures = self.search.page(store, at, height);
+        // Reading on may have made an estimated total exact, or smaller.
+        self.total = self.search.total();
+        self.page = structures
             .into_iter()
             .map(|s| {
                 let gp = store
@@ -410,6 +411,11 @@ impl State {
         let height = list.height.saturating_sub(3) as usize;
         self.cursor.settle(self.total, height);
         self.fetch(ctx, self.cursor.offset, height.max(1));
+        // A search read to its end may have found fewer lines than it estimated: the cursor comes back within them.
+        if self.cursor.selected >= self.total {
+            self.cursor.settle(self.total, height);
+            self.fetch(ctx, self.cursor.offset, height.max(1));
+        }
         let wide = list.width >= WIDE;
         let rows: Vec<Row> = self
             .page
@@ -471,7 +477,9 @@ impl State {
             "Structures"
         };
         let unfiltered = self.search.unfiltered();
-        let count = if self.total == unfiltered {
+        let count = if !self.search.exact() {
+            format!("≈ {} sur {unfiltered}", self.total)
+        } else if self.total == unfiltered {
             format!("{}", self.total)
         } else {
             format!("{} sur {unfiltered}", self.total)

@@ -93,7 +93,7 @@ impl Lines<Siret> for Structures {
     }
 
     fn total(&self) -> (usize, bool) {
-        (self.search.total(), true)
+        (self.search.total(), self.search.exact())
     }
 
     fn all(&self) -> usize {

@@ -1,0 +1,208 @@
+//! The structures' `/` filter (the Structures espace, the picker « Demander un rattachement »): the structures whose
+//! search text holds a needle, in name order, read from their name index — a key and a short text each, no
+//! record — only as far as the list is shown.
+//!
+//! The index is read a slice at a time, as far as the list is shown and a few hundred rows beyond, and the total is
+//! estimated from the share of the rows read that match (« ≈ »), exact once a slice reaches the end: one letter,
+//! held by most structures, reads one slice. When a slice of a couple of thousand rows does not find the lines
+//! shown (a rare needle: a SIRET, a town), the rest of the index is read at once keeping only the rows that hold the
+//! needle — through a server, only those cross the socket — and the list is exact. Each letter typed on narrows
+//! what was found and reads on from where the last one stopped.
+
+use super::{PageQuery, Store, StoreError, T, keys, rows::Rows};
+use crate::domain::ids::Siret;
+
+/// The rows of the name index a search reads at a time, at least: enough for an estimate of the total, and one
+/// round trip through a server (its first page).
+pub const SHORT_SLICE: usize = 512;
+
+/// The slices a search reads at most looking for the lines shown: past them, reading every remaining row for
+/// those holding the needle (where the rows are: through a server only those cross) costs less than reading on.
+const SLICES_AT_MOST: usize = 4;
+
+/// What the structures' filter has found for a needle (see the module).
+#[derive(Debug, Clone, Default)]
+pub struct Matches {
+    needle: String,
+    /// The matches known, in name order, with their search text (to narrow without reading).
+    found: Vec<(Siret, String)>,
+    /// The last name-index key read: the next slice starts after it.
+    after: Option<Vec<u8>>,
+    /// The rows read one by one, every one of them, that the estimate is made from (the matches known, while
+    /// the walk is not over, are all among them).
+    read: usize,
+    /// Whether every match is known.
+    done: bool,
+    /// The rows of a slice (`SHORT_SLICE`).
+    slice: usize,
+}
+
+impl Matches {
+    pub fn needle(&self) -> &str {
+        &self.needle
+    }
+
+    /// Whether `total` is the exact number of matches.
+    pub fn exact(&self) -> bool {
+        self.done
+    }
+
+    /// The number of matches among the `all` structures: exact when every one is known, else the share of the
+    /// rows read that match, applied to every structure (and one more than known, so that the list can be moved
+    /// on to read further).
+    pub fn total(&self, all: usize) -> usize {
+        if self.done {
+            return self.found.len();
+        }
+        let estimate = (all as u128 * self.found.len() as u128)
+            .checked_div(self.read as u128)
+            .unwrap_or(all as u128);
+        usize::try_from(estimate)
+            .unwrap_or(usize::MAX)
+            .min(all)
+            .max(self.found.len() + 1)
+    }
+
+    /// The SIRETs at lines `[at, at + n)` among the matches known.
+    pub fn page(&self, at: usize, n: usize) -> Vec<Siret> {
+        self.found
+            .iter()
+            .skip(at)
+            .take(n)
+            .map(|(s, _)| *s)
+            .collect()
+    }
+
+    /// How many matches are known.
+    pub fn known(&self) -> usize {
+        self.found.len()
+    }
+
+    /// The same search for a longer needle holding this one: the matches known are narrowed, and the walk goes on
+    /// from where it stopped (a match of the longer needle is a match of the shorter). Given back for any other.
+    fn narrowed(self, needle: &str) -> Result<Matches, Matches> {
+        if self.needle.is_empty() || !needle.contains(self.needle.as_str()) {
+            return Err(self);
+        }
+        let found = self
+            .found
+            .into_iter()
+            .filter(|(_, text)| text.contains(needle))
+            .collect();
+        Ok(Matches {
+            needle: needle.to_string(),
+            found,
+            ..self
+        })
+    }
+}
+
+impl Store {
+    /// The structures whose search text holds `needle` (folded), as far as `want` lines (see the module).
+    pub fn structures_search(&self, needle: &str, want: usize) -> Result<Matches, StoreError> {
+        self.structures_search_in_slices(needle, want, SHORT_SLICE)
+    }
+
+    /// The same, in slices of `slice` rows (tests make them short, to read past a slice on a small base).
+    pub fn structures_search_in_slices(
+        &self,
+        needle: &str,
+        want: usize,
+        slice: usize,
+    ) -> Result<Matches, StoreError> {
+        let mut found = Matches {
+            needle: needle.to_string(),
+            slice: slice.max(1),
+            ..Matches::default()
+        };
+        self.structures_read_on(&mut found, want)?;
+        Ok(found)
+    }
+
+    /// The search for `needle` after `previous`, as one types on: narrowed and read on when `needle` holds the
+    /// previous one, searched anew otherwise.
+    pub fn structures_search_on(
+        &self,
+        previous: Matches,
+        needle: &str,
+        want: usize,
+    ) -> Result<Matches, StoreError> {
+        match previous.narrowed(needle) {
+            Ok(mut found) => {
+                self.structures_read_on(&mut found, want)?;
+                Ok(found)
+            }
+            Err(previous) => self.structures_search_in_slices(needle, want, previous.slice),
+        }
+    }
+
+    /// Reads on until `want` matches are known (or all of them).
+    pub fn structures_search_more(
+        &self,
+        found: &mut Matches,
+        want: usize,
+    ) -> Result<(), StoreError> {
+        self.structures_read_on(found, want)
+    }
+
+    fn structures_read_on(&self, found: &mut Matches, want: usize) -> Result<(), StoreError> {
+        if found.done || found.found.len() >= want || self.structures_slice(found, want)? {
+            return Ok(());
+        }
+        // Too few in the slice: the rest at once, only the rows holding the needle.
+        let mut query = PageQuery::new(T::StructuresByName, b"");
+        query.after = found.after.take();
+        query.holding = Some(found.needle.as_bytes().to_vec());
+        for row in Rows::new(self, query)? {
+            let (k, text) = row?;
+            found.push(&k, &text);
+        }
+        found.done = true;
+        Ok(())
+    }
+
+    /// Reads on the name index, every row, until `want` matches are known and a slice was read, or
+    /// `SLICES_AT_MOST` slices without finding them; whether that was enough (or the index's end: the list is then
+    /// exact).
+    fn structures_slice(&self, found: &mut Matches, want: usize) -> Result<bool, StoreError> {
+        let mut query = PageQuery::new(T::StructuresByName, b"");
+        query.after = found.after.clone();
+        let slice = if found.slice == 0 {
+            SHORT_SLICE
+        } else {
+            found.slice
+        };
+        let (until, at_most) = (found.read + slice, found.read + slice * SLICES_AT_MOST);
+        let mut rows = Rows::new(self, query)?.peekable();
+        while let Some(row) = rows.next() {
+            let (k, text) = row?;
+            found.read += 1;
+            found.push(&k, &text);
+            let enough = found.found.len() >= want;
+            if (enough && found.read >= until) || found.read >= at_most {
+                if rows.peek().is_none() {
+                    break;
+                }
+                found.after = Some(k.to_vec());
+                return Ok(enough);
+            }
+        }
+        found.done = true;
+        found.after = None;
+        Ok(true)
+    }
+}
+
+impl Matches {
+    /// Keeps the row of the name index `key` → `text` when its text holds the needle.
+    fn push(&mut self, key: &[u8], text: &[u8]) {
+        let text = String::from_utf8_lossy(text);
+        if text.contains(self.needle.as_str())
+            && let Some(siret) = key
+                .get(key.len().saturating_sub(8)..)
+                .and_then(keys::siret_from)
+        {
+            self.found.push((siret, text.into_owned()));
+        }
+    }
+}
