@@ -315,3 +315,39 @@ fn the_structures_espace_estimates_a_short_filter_and_reads_on_to_its_end() {
     );
     assert!(!text.contains("· ≈ "), "{text}");
 }
+
+#[test]
+fn a_structure_added_or_renamed_after_a_search_is_found_by_the_next_one() {
+    let (_dir, desk) = national_like();
+    let store = desk.store();
+    // Slices of one row: the rest of the index is read for the rows holding the needle (kept in memory).
+    let search = |needle: &str| {
+        let mut found = store
+            .structures_search_in_slices(needle, 1, 1)
+            .expect("search");
+        store
+            .structures_search_more(&mut found, usize::MAX)
+            .expect("more");
+        assert!(found.exact());
+        found.known()
+    };
+    assert_eq!(search("quimperle"), 0);
+    assert_eq!(search("marcel pagnol"), 4);
+    let siret = siret("7000000000001");
+    ok(
+        &desk,
+        &format!(
+            r#"{{"cmd":"structure.add","siret":"{siret}","name":"Lycée de Quimperlé","category":"EPLE","postal_code":"29300","city":"Quimperlé","uai":"0290000T"}}"#
+        ),
+    );
+    assert_eq!(search("quimperle"), 1, "the structure added");
+    ok(
+        &desk,
+        &format!(
+            r#"{{"cmd":"structure.update","siret":"{}","name":"Lycée Kerneuzec"}}"#,
+            nth_siret(3)
+        ),
+    );
+    assert_eq!(search("marcel pagnol"), 3, "the structure renamed");
+    assert_eq!(search("kerneuzec"), 1, "the structure renamed");
+}

@@ -1755,7 +1755,7 @@ fn the_directory_filter_through_the_server_finds_what_a_scan_of_every_account_fi
 fn a_filter_over_the_structures_through_the_server_sends_only_the_matches_and_finds_them_all() {
     use guichet::store::{T, keys};
     let w = world();
-    // Twenty more structures, so that four slices of one row are a part of the index.
+    // Twenty more structures, so that a slice of a row is a small part of the index.
     for i in 0..20 {
         done(
             &w.desk,
@@ -1776,8 +1776,8 @@ fn a_filter_over_the_structures_through_the_server_sends_only_the_matches_and_fi
         })
         .collect();
     assert!(every.len() >= 25, "the world's structures and twenty");
-    // Read in slices of one row, four at most (and one looked ahead) before the rest is read for the rows holding
-    // the needle: past those five rows, only the matches cross the socket; the list is exact.
+    // Read in slices of one row (and one looked ahead), then, past them, the rest for the rows holding the needle:
+    // only the matches cross the socket; the list is exact.
     for needle in ["lycee", "nanterre", "1992013", "eple", "zzz", "e"] {
         let before = store.reads();
         let mut found = store
@@ -1795,7 +1795,7 @@ fn a_filter_over_the_structures_through_the_server_sends_only_the_matches_and_fi
         assert_eq!(found.page(0, usize::MAX), expected, "« {needle} »");
         let read = store.reads() - before;
         assert!(
-            read <= 5 + expected.len() as u64,
+            read <= 2 + expected.len() as u64,
             "« {needle} »: {read} rows for {} matches: only the matches reach the client past the slices",
             expected.len()
         );
@@ -1803,4 +1803,23 @@ fn a_filter_over_the_structures_through_the_server_sends_only_the_matches_and_fi
     // A slice longer than the index reads it all, and is exact.
     let found = store.structures_search("e", 30).expect("search");
     assert!(found.exact());
+    // The server answers the rest from its memory: a structure added since is in it.
+    let quimperle = || {
+        let mut found = store
+            .structures_search_in_slices("quimperle", 1, 1)
+            .expect("search");
+        store
+            .structures_search_more(&mut found, usize::MAX)
+            .expect("more");
+        found.known()
+    };
+    assert_eq!(quimperle(), 0);
+    done(
+        &w.desk,
+        &format!(
+            r#"{{"cmd":"structure.add","siret":"{}","name":"Office HLM de Quimperlé","category":"OPH","has_comptable":true,"postal_code":"29300","city":"Quimperlé"}}"#,
+            common::siret("7000000000001")
+        ),
+    );
+    assert_eq!(quimperle(), 1, "the structure added is found");
 }

@@ -1,29 +1,66 @@
-//! The référentiel of directions, decoded once: every rule of competence (R1, R3, the scoping of a
-//! correspondant's rights) reads all the directions, several times per command; decoding them from sled each time
-//! was a fifth of a national bulk load.
+//! Two tables read whole and often, kept decoded in memory: the référentiel of directions — every rule of
+//! competence (R1, R3, the scoping of a correspondant's rights) reads all of them, several times per command;
+//! decoding them from sled each time was a fifth of a national bulk load — and the structures' name index with its
+//! search texts — a structures filter for a rare needle reads all of it: 15,000 rows of a national base, 10 ms
+//! from sled, under one from memory; through `guichet serve`, the server answers from its own.
 //!
-//! The cache belongs to a store that owns its trees (`Backend::Local`). It is dropped by every write that touches
-//! the directions (`invalidate`), and bypassed while the thread has directions staged in its overlay (a
-//! `direction.add` checked and not yet committed). A scan that raced with a write does not fill it: each
-//! invalidation moves a generation on, and a result is kept only if the generation it was read under is current.
+//! The caches belong to a store that owns its trees (`Backend::Local`). Each is dropped by every write that touches
+//! its tree (`Caches::written`), and bypassed while the thread has rows of that tree staged in its overlay (a
+//! command checked and not yet committed). A scan that raced with a write does not fill it: each invalidation moves
+//! a generation on, and a result is kept only if the generation it was read under is current.
 
+use super::{RawRows, T};
 use crate::domain::operator::Direction;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+/// The caches of a store.
 #[derive(Default)]
-pub(super) struct DirectionsCache {
-    generation: AtomicU64,
-    value: Mutex<Option<(u64, Arc<Vec<Direction>>)>>,
+pub(super) struct Caches {
+    pub(super) directions: Cached<Vec<Direction>>,
+    /// Every row of `T::StructuresByName`, in key order.
+    pub(super) structure_names: Cached<RawRows>,
 }
 
-impl DirectionsCache {
-    /// The directions read under the current generation, if any.
-    pub(super) fn get(&self) -> Option<Arc<Vec<Direction>>> {
+impl Caches {
+    /// Drops what a write made stale: `touched` says whether it changed a tree.
+    pub(super) fn written(&self, touched: impl Fn(T) -> bool) {
+        if touched(T::Directions) {
+            self.directions.invalidate();
+        }
+        if touched(T::StructuresByName) {
+            self.structure_names.invalidate();
+        }
+    }
+
+    /// Drops everything (a restore, a tree emptied).
+    pub(super) fn clear(&self) {
+        self.written(|_| true);
+    }
+}
+
+/// One table read whole, under a generation.
+pub(super) struct Cached<V> {
+    generation: AtomicU64,
+    value: Mutex<Option<(u64, Arc<V>)>>,
+}
+
+impl<V> Default for Cached<V> {
+    fn default() -> Self {
+        Cached {
+            generation: AtomicU64::new(0),
+            value: Mutex::new(None),
+        }
+    }
+}
+
+impl<V> Cached<V> {
+    /// What was read under the current generation, if any.
+    pub(super) fn get(&self) -> Option<Arc<V>> {
         let current = self.generation.load(Ordering::Acquire);
         let value = self.value.lock().unwrap_or_else(|p| p.into_inner());
         match value.as_ref() {
-            Some((generation, directions)) if *generation == current => Some(directions.clone()),
+            Some((generation, value)) if *generation == current => Some(value.clone()),
             _ => None,
         }
     }
@@ -34,14 +71,14 @@ impl DirectionsCache {
     }
 
     /// Keeps what was read under `generation`, unless a write came since.
-    pub(super) fn fill(&self, generation: u64, directions: Arc<Vec<Direction>>) {
+    pub(super) fn fill(&self, generation: u64, read: Arc<V>) {
         let mut value = self.value.lock().unwrap_or_else(|p| p.into_inner());
         if self.generation.load(Ordering::Acquire) == generation {
-            *value = Some((generation, directions));
+            *value = Some((generation, read));
         }
     }
 
-    /// The directions changed (or may have: a restore).
+    /// The table changed (or may have: a restore).
     pub(super) fn invalidate(&self) {
         let mut value = self.value.lock().unwrap_or_else(|p| p.into_inner());
         self.generation.fetch_add(1, Ordering::AcqRel);
@@ -51,12 +88,13 @@ impl DirectionsCache {
 
 #[cfg(test)]
 mod tests {
-    use super::DirectionsCache;
+    use super::Cached;
+    use crate::domain::operator::Direction;
     use std::sync::Arc;
 
     #[test]
     fn a_scan_overtaken_by_a_write_is_not_kept() {
-        let cache = DirectionsCache::default();
+        let cache = Cached::<Vec<Direction>>::default();
         let before = cache.generation();
         cache.invalidate();
         cache.fill(before, Arc::new(Vec::new()));

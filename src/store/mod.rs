@@ -243,7 +243,7 @@ pub struct Store {
     backend: Backend,
     path: PathBuf,
     reads: AtomicU64,
-    directions: cache::DirectionsCache,
+    caches: cache::Caches,
 }
 
 /// Where the trees are: in this process, or in the `guichet serve` process that owns the database.
@@ -300,7 +300,7 @@ impl Store {
             backend: Backend::Local { db, trees },
             path: path.to_path_buf(),
             reads: AtomicU64::new(0),
-            directions: cache::DirectionsCache::default(),
+            caches: cache::Caches::default(),
         };
         store.derive_all()?;
         Ok(store)
@@ -310,7 +310,6 @@ impl Store {
     /// records, once, at opening (no journal entry: no record changes).
     fn apply_raw(&self, ws: WriteSet) -> Result<(), StoreError> {
         let (db, trees) = self.local()?;
-        let directions = ws.touches(T::Directions);
         for (t, key, value) in &ws.ops {
             let tree = &trees[*t as usize];
             match value {
@@ -327,9 +326,7 @@ impl Store {
             counters.insert(key.as_slice(), &(current + delta).to_be_bytes())?;
         }
         postings::apply_tree(&trees[T::UsersByTrigram as usize], &ws.posting_rows())?;
-        if directions {
-            self.directions.invalidate();
-        }
+        self.caches.written(|t| ws.touches(t));
         db.flush()?;
         Ok(())
     }
@@ -340,7 +337,7 @@ impl Store {
             backend: Backend::Remote(reads),
             path: path.to_path_buf(),
             reads: AtomicU64::new(0),
-            directions: cache::DirectionsCache::default(),
+            caches: cache::Caches::default(),
         }
     }
 
@@ -565,7 +562,6 @@ impl Store {
     /// The writes of several commands and their journal entries, in order, in one transaction, not yet flushed.
     pub fn commit_all(&self, ws: WriteSet, drafts: Vec<Draft>) -> Result<Vec<Entry>, StoreError> {
         let (_, trees) = self.local()?;
-        let directions = ws.touches(T::Directions);
         let posting_rows = ws.posting_rows();
         let result = trees.transaction(|txs: &Vec<TransactionalTree>| {
             let abort = |e: String| ConflictableTransactionError::Abort(e);
@@ -617,9 +613,7 @@ impl Store {
             meta.insert(JOURNAL_HEAD, head)?;
             Ok(entries)
         });
-        if directions {
-            self.directions.invalidate();
-        }
+        self.caches.written(|t| ws.touches(t));
         result.map_err(|e| match e {
             TransactionError::Abort(message) => StoreError::Corrupt(message),
             TransactionError::Storage(e) => StoreError::from(e),

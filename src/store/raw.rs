@@ -34,7 +34,7 @@ impl Store {
         for tree in trees {
             tree.clear()?;
         }
-        self.directions.invalidate();
+        self.caches.clear();
         db.flush()?;
         Ok(())
     }
@@ -64,9 +64,7 @@ impl Store {
         for (key, value) in pairs {
             tree.insert(key, value)?;
         }
-        if t == T::Directions {
-            self.directions.invalidate();
-        }
+        self.caches.written(|touched| touched == t);
         Ok(())
     }
 
@@ -75,7 +73,7 @@ impl Store {
     pub fn finish_restore(&self) -> Result<(), StoreError> {
         let (db, trees) = self.local()?;
         db.flush()?;
-        self.directions.invalidate();
+        self.caches.clear();
         migrate::run(db, &trees[T::Meta as usize])?;
         // A backup of an older build lacks the derived indexes; one of this build has them: rebuilt either way.
         trees[T::Meta as usize].remove(super::derived::DERIVED)?;

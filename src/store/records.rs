@@ -205,10 +205,10 @@ impl Store {
     /// Every direction of the référentiel, decoded once per change (`cache`) when this process owns the trees.
     pub fn directions(&self) -> Result<Arc<Vec<Direction>>, StoreError> {
         let cached = self.is_local() && overlay::staged_under(T::Directions, b"", false).is_none();
-        if cached && let Some(directions) = self.directions.get() {
+        if cached && let Some(directions) = self.caches.directions.get() {
             return Ok(directions);
         }
-        let generation = self.directions.generation();
+        let generation = self.caches.directions.generation();
         let directions: Arc<Vec<Direction>> = Arc::new(
             self.scan(T::Directions, b"")?
                 .into_iter()
@@ -216,7 +216,7 @@ impl Store {
                 .collect(),
         );
         if cached {
-            self.directions.fill(generation, directions.clone());
+            self.caches.directions.fill(generation, directions.clone());
         }
         Ok(directions)
     }

@@ -47,9 +47,9 @@ pub struct PageQuery {
 impl PageQuery {
     /// Whether a row's value is one the query keeps.
     fn keeps(&self, value: &[u8]) -> bool {
-        self.holding.as_deref().is_none_or(|needle| {
-            needle.is_empty() || value.windows(needle.len()).any(|w| w == needle)
-        })
+        self.holding
+            .as_deref()
+            .is_none_or(|needle| memchr::memmem::find(value, needle).is_some())
     }
 }
 
@@ -259,6 +259,13 @@ impl Store {
         if let Some(remote) = self.remote() {
             return remote.page(q);
         }
+        if q.tree == T::StructuresByName
+            && q.holding.is_some()
+            && !q.reverse
+            && let Some(every) = self.structure_names()?
+        {
+            return Ok(cached_page(&every, q));
+        }
         let tree = self.local_tree(q.tree)?;
         let mut iter = local_iter(tree, q);
         let mut out = Vec::new();
@@ -307,6 +314,34 @@ impl Store {
             None => Ok(self.local_tree(t)?.is_empty()),
         }
     }
+}
+
+/// The rows of `every` (a tree's rows in key order) a page query goes through, before its filter, skip and limit.
+pub(super) fn cached_rows<'a>(
+    every: &'a RawRows,
+    q: &'a PageQuery,
+) -> impl Iterator<Item = &'a (Vec<u8>, Vec<u8>)> {
+    let start = match &q.after {
+        Some(after) => every.partition_point(|(k, _)| k <= after),
+        None => every.partition_point(|(k, _)| k.as_slice() < q.prefix.as_slice()),
+    };
+    every[start..]
+        .iter()
+        .take_while(|(k, _)| k.starts_with(&q.prefix))
+}
+
+/// A page query answered from every row of a tree held in memory, in key order (see `Store::page`).
+fn cached_page(every: &RawRows, q: &PageQuery) -> RawRows {
+    let finder = q.holding.as_deref().map(memchr::memmem::Finder::new);
+    cached_rows(every, q)
+        .filter(|(_, v)| finder.as_ref().is_none_or(|f| f.find(v).is_some()))
+        .skip(q.skip as usize)
+        .take(q.limit as usize)
+        .map(|(k, v)| {
+            let value = if q.keys_only { Vec::new() } else { v.clone() };
+            (k.clone(), value)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ const ONE_TRIGRAM_READ: usize = 512;
 
 /// Whether `haystack` holds `needle` (folded bytes both).
 fn holds(haystack: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
+    memchr::memmem::find(haystack, needle).is_some()
 }
 
 /// What the directory's filter has found for a needle of three bytes or more: the users whose search text holds

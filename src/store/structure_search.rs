@@ -2,23 +2,20 @@
 //! search text holds a needle, in name order, read from their name index — a key and a short text each, no
 //! record — only as far as the list is shown.
 //!
-//! The index is read a slice at a time, as far as the list is shown and a few hundred rows beyond, and the total is
-//! estimated from the share of the rows read that match (« ≈ »), exact once a slice reaches the end: one letter,
-//! held by most structures, reads one slice. When a slice of a couple of thousand rows does not find the lines
-//! shown (a rare needle: a SIRET, a town), the rest of the index is read at once keeping only the rows that hold the
-//! needle — through a server, only those cross the socket — and the list is exact. Each letter typed on narrows
-//! what was found and reads on from where the last one stopped.
+//! The index is read a slice of 512 rows at a time as the list is moved down, and the total is estimated from the
+//! share of the rows read that match (« ≈ »), exact once a slice reaches the end: one letter, held by most
+//! structures, reads one slice. When a slice does not find the lines shown (a rare needle: a SIRET, a town), the
+//! rest of the index is read at once keeping only the rows that hold the needle — from memory (see `cache`),
+//! and through a server only those cross the socket — and the list is exact. Each letter typed on narrows what was
+//! found and reads on from where the last one stopped.
 
-use super::{PageQuery, Store, StoreError, T, keys, rows::Rows};
+use super::{PageQuery, RawRows, Store, StoreError, T, keys, overlay, rows::Rows};
 use crate::domain::ids::Siret;
+use std::sync::Arc;
 
 /// The rows of the name index a search reads at a time, at least: enough for an estimate of the total, and one
 /// round trip through a server (its first page).
 pub const SHORT_SLICE: usize = 512;
-
-/// The slices a search reads at most looking for the lines shown: past them, reading every remaining row for
-/// those holding the needle (where the rows are: through a server only those cross) costs less than reading on.
-const SLICES_AT_MOST: usize = 4;
 
 /// What the structures' filter has found for a needle (see the module).
 #[derive(Debug, Clone, Default)]
@@ -149,21 +146,58 @@ impl Store {
         if found.done || found.found.len() >= want || self.structures_slice(found, want)? {
             return Ok(());
         }
-        // Too few in the slice: the rest at once, only the rows holding the needle.
+        // Too few in the slice: the rest at once, only the rows holding the needle — from memory when the trees
+        // are here (`Store::page`), else from the server, which answers from its own.
         let mut query = PageQuery::new(T::StructuresByName, b"");
         query.after = found.after.take();
         query.holding = Some(found.needle.as_bytes().to_vec());
-        for row in Rows::new(self, query)? {
-            let (k, text) = row?;
-            found.push(&k, &text);
+        if let Some(every) = self.structure_names()? {
+            let needle = found.needle.clone();
+            let finder = memchr::memmem::Finder::new(needle.as_bytes());
+            for (k, text) in super::rows::cached_rows(&every, &query) {
+                if finder.find(text).is_some() {
+                    found.push(k, text);
+                }
+            }
+        } else if self.is_local() {
+            query.limit = u32::MAX;
+            for (k, text) in self.page(&query)? {
+                found.push(&k, &text);
+            }
+        } else {
+            for row in Rows::new(self, query)? {
+                let (k, text) = row?;
+                found.push(&k, &text);
+            }
         }
         found.done = true;
         Ok(())
     }
 
-    /// Reads on the name index, every row, until `want` matches are known and a slice was read, or
-    /// `SLICES_AT_MOST` slices without finding them; whether that was enough (or the index's end: the list is then
-    /// exact).
+    /// Every row of the structures' name index, kept in memory once read, when the trees are in this process
+    /// and this thread has none of them staged (see `cache`); `None` otherwise.
+    pub(super) fn structure_names(&self) -> Result<Option<Arc<RawRows>>, StoreError> {
+        if !self.is_local() || overlay::staged_under(T::StructuresByName, b"", false).is_some() {
+            return Ok(None);
+        }
+        let cache = &self.caches.structure_names;
+        if let Some(every) = cache.get() {
+            return Ok(Some(every));
+        }
+        let generation = cache.generation();
+        let mut every = RawRows::new();
+        for row in self.local_tree(T::StructuresByName)?.iter() {
+            let (k, v) = row?;
+            every.push((k.to_vec(), v.to_vec()));
+        }
+        let every = Arc::new(every);
+        cache.fill(generation, every.clone());
+        Ok(Some(every))
+    }
+
+    /// Reads a slice of the name index, every row; whether it found `want` matches (or reached the index's end:
+    /// the list is then exact). When it did not, reading every remaining row for those holding the needle costs
+    /// less than reading on: from memory, and through a server only the matches cross.
     fn structures_slice(&self, found: &mut Matches, want: usize) -> Result<bool, StoreError> {
         let mut query = PageQuery::new(T::StructuresByName, b"");
         query.after = found.after.clone();
@@ -172,19 +206,18 @@ impl Store {
         } else {
             found.slice
         };
-        let (until, at_most) = (found.read + slice, found.read + slice * SLICES_AT_MOST);
+        let until = found.read + slice;
         let mut rows = Rows::new(self, query)?.peekable();
         while let Some(row) = rows.next() {
             let (k, text) = row?;
             found.read += 1;
             found.push(&k, &text);
-            let enough = found.found.len() >= want;
-            if (enough && found.read >= until) || found.read >= at_most {
+            if found.read >= until {
                 if rows.peek().is_none() {
                     break;
                 }
                 found.after = Some(k.to_vec());
-                return Ok(enough);
+                return Ok(found.found.len() >= want);
             }
         }
         found.done = true;
