@@ -1749,6 +1749,20 @@ fn the_directory_filter_through_the_server_finds_what_a_scan_of_every_account_fi
             assert_eq!(ids, expected, "« {needle} », budget {budget}");
         }
     }
+    // A walk of the name index through the server receives the rows holding the needle's rarest trigram (160
+    // Dupontel), not each row the server examines (every account).
+    let before = store.reads();
+    let mut found = store.directory_search("dupontel", 0).expect("search");
+    store
+        .directory_search_more(&mut found, usize::MAX)
+        .expect("to the end");
+    let read = store.reads() - before;
+    assert_eq!(found.known(), 160);
+    assert!(
+        read < 400,
+        "{read} rows received for 160 matches among {} accounts",
+        users.len()
+    );
 }
 
 #[test]

@@ -6,7 +6,7 @@ use super::wire::{self, Frame, Notice, Reply, Request, WireReceipt};
 use crate::desk::many::{LineRefusal, Many};
 use crate::desk::{DeskError, Link, LinkState, Receipt, Remote};
 use crate::domain::Refusal;
-use crate::store::{PageQuery, RawRows, RemoteReads, StoreError, T};
+use crate::store::{PageQuery, RawRows, RemoteReads, Scanned, StoreError, T};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
@@ -206,6 +206,13 @@ impl RemoteReads for Client {
     fn page(&self, query: &PageQuery) -> Result<RawRows, StoreError> {
         match self.request(&Request::Page(query.clone()))? {
             Reply::Rows(rows) => Ok(rows),
+            other => Err(store_error(other)),
+        }
+    }
+
+    fn scan(&self, query: &PageQuery) -> Result<Scanned, StoreError> {
+        match self.request(&Request::Scan(query.clone()))? {
+            Reply::Scanned(scanned) => Ok(scanned),
             other => Err(store_error(other)),
         }
     }

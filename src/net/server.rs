@@ -24,6 +24,9 @@ const QUEUE: usize = 256;
 const STALL: Duration = Duration::from_secs(10);
 /// The most rows one page request returns: the longest a client's store asks.
 const MAX_PAGE: u32 = crate::store::LONGEST_PAGE;
+
+/// The most rows one bounded scan examines (it sends only those it keeps): a few milliseconds of the server's.
+const MAX_SCAN: u32 = 4 * crate::store::LONGEST_PAGE;
 /// The most clients served at once: a team is a few dozen operators; past this, a new client is told and closed.
 const MAX_CLIENTS: usize = 256;
 
@@ -346,6 +349,13 @@ impl Session<'_> {
                 self.reader(&login)
                     .and_then(|()| self.desk.store().page(&query).map_err(failed))
                     .map(Reply::Rows)
+                    .unwrap_or_else(|r| r)
+            }
+            Request::Scan(mut query) => {
+                query.limit = query.limit.min(MAX_SCAN);
+                self.reader(&login)
+                    .and_then(|()| self.desk.store().scan_page(&query).map_err(failed))
+                    .map(Reply::Scanned)
                     .unwrap_or_else(|r| r)
             }
             Request::GetMany { keys, .. } if keys.len() > wire::MAX_KEYS => Reply::Failed(format!(

@@ -3,13 +3,13 @@
 //! parses them; results as the JSON the desk returns. No rule is checked on this side of the socket.
 
 use crate::domain::Refusal;
-use crate::store::{PageQuery, T};
+use crate::store::{PageQuery, Scanned, T};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::io::{self, Read, Write};
 
 /// The version of these frames: a client and a server of different versions refuse each other at the greeting.
-pub const PROTOCOL: u32 = 3;
+pub const PROTOCOL: u32 = 4;
 
 /// The longest frame either side accepts: an import of tens of thousands of lines fits well within it.
 pub const MAX_FRAME: u32 = 64 * 1024 * 1024;
@@ -53,6 +53,9 @@ pub enum Request {
         tree: T,
         keys: Vec<Vec<u8>>,
     },
+    /// A bounded scan (`Store::scan_page`): at most `limit` rows examined, those holding the query's bytes sent,
+    /// with where the scan stopped (protocol 4).
+    Scan(PageQuery),
 }
 
 /// The keys a `GetMany` may ask at once.
@@ -84,6 +87,7 @@ pub enum Reply {
     Failed(String),
     /// The values of a `GetMany`, in the order of its keys.
     Values(Vec<Option<Vec<u8>>>),
+    Scanned(Scanned),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -21,7 +21,7 @@ pub mod subjects;
 
 pub use derived::{GpState, structure_search_text};
 pub use records::CorbeilleEntry;
-pub use rows::{LONGEST_PAGE, PageQuery, RawRows, RemoteReads, Rows};
+pub use rows::{LONGEST_PAGE, PageQuery, RawRows, RemoteReads, Rows, Scanned};
 pub use search::Found;
 pub use structure_search::{Matches, SHORT_SLICE};
 

@@ -18,6 +18,16 @@ pub const LONGEST_PAGE: u32 = 4096;
 /// Rows as they travel: (key, value) bytes.
 pub type RawRows = Vec<(Vec<u8>, Vec<u8>)>;
 
+/// What a bounded scan found (`Store::scan_page`): the rows it kept, how many it examined, the last key it
+/// examined (the next scan starts after it), and whether it reached the last row under the prefix.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scanned {
+    pub rows: RawRows,
+    pub examined: u32,
+    pub last: Option<Vec<u8>>,
+    pub over: bool,
+}
+
 /// What a server process answers for a client's store: point reads, pages of rows, tree sizes. Implemented by
 /// the client of `guichet serve` (`net::Client`); the store itself knows nothing of sockets.
 pub trait RemoteReads: Send + Sync {
@@ -25,6 +35,8 @@ pub trait RemoteReads: Send + Sync {
     /// Several keys of one tree at once, values in the order of the keys.
     fn get_many(&self, t: T, keys: &[Vec<u8>]) -> Result<Vec<Option<Vec<u8>>>, StoreError>;
     fn page(&self, query: &PageQuery) -> Result<RawRows, StoreError>;
+    /// A bounded scan (see `Store::scan_page`).
+    fn scan(&self, query: &PageQuery) -> Result<Scanned, StoreError>;
     fn len(&self, t: T) -> Result<u64, StoreError>;
 }
 
@@ -292,6 +304,48 @@ impl Store {
             out.push((k.to_vec(), value));
         }
         Ok(out)
+    }
+
+    /// A bounded scan: the rows under the query's prefix after `after`, at most `limit` of them examined (not
+    /// kept: examined), those holding the query's bytes kept (`skip`, `reverse` and `keys_only` are not used).
+    /// Through a server, only the rows kept cross the socket: a walk of an index for the rows holding a trigram
+    /// costs the server its reads and the socket its matches.
+    pub fn scan_page(&self, q: &PageQuery) -> Result<Scanned, StoreError> {
+        if let Some(remote) = self.remote() {
+            let scanned = remote.scan(q)?;
+            for _ in &scanned.rows {
+                self.counted();
+            }
+            return Ok(scanned);
+        }
+        let mut iter = local_iter(self.local_tree(q.tree)?, q);
+        let mut scanned = Scanned::default();
+        while scanned.examined < q.limit {
+            let Some(item) = iter.next() else {
+                scanned.over = true;
+                return Ok(scanned);
+            };
+            let (k, v) = item?;
+            if !k.starts_with(&q.prefix) {
+                scanned.over = true;
+                return Ok(scanned);
+            }
+            self.counted();
+            scanned.examined += 1;
+            if q.keeps(&v) {
+                scanned.rows.push((k.to_vec(), v.to_vec()));
+            }
+            scanned.last = Some(k.to_vec());
+        }
+        // The limit reached: over only if nothing follows (one row looked ahead).
+        scanned.over = match iter.next() {
+            None => true,
+            Some(item) => {
+                self.counted();
+                !item?.0.starts_with(&q.prefix)
+            }
+        };
+        Ok(scanned)
     }
 
     /// How many rows a tree holds.

@@ -9,6 +9,9 @@ use crate::domain::user::{User, UserId};
 /// index gives the page (see `exactly`).
 const ONE_TRIGRAM_READ: usize = 512;
 
+/// The most rows of the name index one scan of a walk examines.
+const WALK_SCAN: usize = 16 * 1024;
+
 /// Whether `haystack` holds `needle` (folded bytes both).
 fn holds(haystack: &[u8], needle: &[u8]) -> bool {
     memchr::memmem::find(haystack, needle).is_some()
@@ -172,7 +175,7 @@ impl Store {
         };
         // One trigram: the counter is the total, and the page reads only its lines.
         let budget = if found.counted.is_some() { 0 } else { budget };
-        self.walk(&mut found, &|f| f.read >= budget)?;
+        self.walk(&mut found, &|f| f.read >= budget, &|f| budget - f.read)?;
         Ok(found)
     }
 
@@ -194,13 +197,22 @@ impl Store {
             return Ok(exact);
         }
         let until = found.read.saturating_add(budget);
-        self.walk(&mut found, &|f| f.read >= until)?;
+        self.walk(&mut found, &|f| f.read >= until, &|f| until - f.read)?;
         Ok(found)
     }
 
-    /// Reads on the name index until `want` users are known (or all of them).
+    /// Reads on the name index until `want` users are known (or all of them), each scan as long as the matches
+    /// missing, times the rows a match has taken so far (one, to begin with: a page of a common needle reads its
+    /// lines), and a quarter more; twice as far as before when nothing has matched yet.
     pub fn directory_search_more(&self, found: &mut Found, want: usize) -> Result<(), StoreError> {
-        self.walk(found, &|f| f.users.len() >= want)
+        self.walk(found, &|f| f.users.len() >= want, &|f| {
+            let missing = want.saturating_sub(f.users.len());
+            match f.read.checked_div(f.users.len()) {
+                Some(per_match) => per_match.max(1).saturating_mul(missing).saturating_mul(5) / 4,
+                None if f.read == 0 => missing,
+                None => f.read.saturating_mul(2),
+            }
+        })
     }
 
     /// The trigrams of `needle` with their holders (by the counters, read at once), the rarest first.
@@ -311,34 +323,37 @@ impl Store {
     }
 
     /// Reads the name index (which carries the search texts) after the last row read, keeping the users whose
-    /// text holds the needle, until `enough` or the end.
-    fn walk(&self, found: &mut Found, enough: &dyn Fn(&Found) -> bool) -> Result<(), StoreError> {
-        if found.done || enough(found) {
-            return Ok(());
-        }
+    /// text holds the needle, until `enough` or the end: in bounded scans that keep only the rows holding the
+    /// needle's rarest trigram (the candidates: through a server, only they cross the socket), each as long as
+    /// `rows` says from what was read so far.
+    fn walk(
+        &self,
+        found: &mut Found,
+        enough: &dyn Fn(&Found) -> bool,
+        rows: &dyn Fn(&Found) -> usize,
+    ) -> Result<(), StoreError> {
         let mut query = super::PageQuery::new(T::UsersByName, b"");
-        query.after = found.after.clone();
-        let mut rows = super::rows::Rows::new(self, query)?.peekable();
-        while let Some(row) = rows.next() {
-            let (k, text) = row?;
-            found.read += 1;
-            if holds(&text, &found.trigram) {
+        query.holding = Some(found.trigram.to_vec());
+        while !found.done && !enough(found) {
+            query.after = found.after.clone();
+            query.limit = u32::try_from(rows(found).clamp(1, WALK_SCAN)).unwrap_or(1);
+            let scanned = self.scan_page(&query)?;
+            found.read += scanned.examined as usize;
+            for (k, text) in &scanned.rows {
                 found.candidates += 1;
+                if holds(text, found.needle.as_bytes())
+                    && let Some(id) = keys::user_of_name(k)
+                {
+                    let text = String::from_utf8_lossy(text).into_owned();
+                    found.users.push((id, text));
+                }
             }
-            if holds(&text, found.needle.as_bytes())
-                && let Some(id) = keys::user_of_name(&k)
-            {
-                let text = String::from_utf8_lossy(&text).into_owned();
-                found.users.push((id, text));
-            }
-            // Enough, unless that was the index's last row: the walk is then over, and the total exact.
-            if enough(found) && rows.peek().is_some() {
-                found.after = Some(k.to_vec());
-                return Ok(());
-            }
+            found.after = scanned.last;
+            found.done = scanned.over;
         }
-        found.done = true;
-        found.after = None;
+        if found.done {
+            found.after = None;
+        }
         Ok(())
     }
 }
