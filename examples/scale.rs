@@ -603,12 +603,22 @@ fn main() -> Outcome {
     // process has just read every user to choose the queries).
     let (felt, direct_kib) = direct_feel(path, &login, &operator, position, &queries, runs)?;
 
-    // One command with its flush, beside a raw insert + flush of as many bytes.
+    // One command with its flush, beside a raw insert + flush of as many bytes. Each note goes to another dossier
+    // of the largest corbeille, from a point that moves with the journal: a dossier keeps its notes in its record,
+    // and one dossier taking every run's notes (hundreds, 31 KB) measured that dossier, not a command.
     let desk = Desk::open(path)?;
     let store = desk.store();
+    let commands = runs.max(10) * 10;
+    let span = usize::try_from(size)
+        .unwrap_or(0)
+        .saturating_sub(commands)
+        .max(1);
+    let start = usize::try_from(store.journal_head()?.0).unwrap_or(0) % span;
+    let noted = store.corbeille_page(&direction, corbeille, start, commands)?;
     let mut command = Vec::new();
     let mut raw = Vec::new();
-    for i in 0..runs.max(10) * 10 {
+    for i in 0..commands {
+        let dossier = noted.get(i % noted.len().max(1)).map_or(dossier, |e| e.id);
         let line = format!(
             r#"{{"cmd":"dossier.note","dossier":"{dossier}","text":"Mesure {i} : relance par courriel."}}"#
         );
