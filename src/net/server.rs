@@ -27,6 +27,9 @@ const MAX_PAGE: u32 = crate::store::LONGEST_PAGE;
 
 /// The most rows one bounded scan examines (it sends only those it keeps): a few milliseconds of the server's.
 const MAX_SCAN: u32 = 4 * crate::store::LONGEST_PAGE;
+
+/// The longest bytes a page or a scan may keep the rows holding: a search text is far shorter.
+const MAX_HOLDING: usize = 1024;
 /// The most clients served at once: a team is a few dozen operators; past this, a new client is told and closed.
 const MAX_CLIENTS: usize = 256;
 
@@ -344,6 +347,17 @@ impl Session<'_> {
                 .and_then(|()| self.desk.store().get_raw(tree, &key).map_err(failed))
                 .map(|v| Reply::Value(v.map(|v| v.to_vec())))
                 .unwrap_or_else(|r| r),
+            Request::Page(query) | Request::Scan(query)
+                if query
+                    .holding
+                    .as_ref()
+                    .is_some_and(|h| h.len() > MAX_HOLDING) =>
+            {
+                Reply::Failed(format!(
+                    "motif de recherche trop long : {} octets (au plus {MAX_HOLDING})",
+                    query.holding.as_ref().map_or(0, Vec::len)
+                ))
+            }
             Request::Page(mut query) => {
                 query.limit = query.limit.min(MAX_PAGE);
                 self.reader(&login)
@@ -352,7 +366,7 @@ impl Session<'_> {
                     .unwrap_or_else(|r| r)
             }
             Request::Scan(mut query) => {
-                query.limit = query.limit.min(MAX_SCAN);
+                query.limit = query.limit.clamp(1, MAX_SCAN);
                 self.reader(&login)
                     .and_then(|()| self.desk.store().scan_page(&query).map_err(failed))
                     .map(Reply::Scanned)

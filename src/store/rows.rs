@@ -15,6 +15,10 @@ const REMOTE_PAGE: u32 = 512;
 /// trips instead of 30, and a screen's page still costs one short one.
 pub const LONGEST_PAGE: u32 = 4096;
 
+/// The bytes of rows one bounded scan keeps at most (it stops there, and says where): a reply stays far below
+/// the longest frame whatever the tree's values.
+const SCAN_BYTES: usize = 8 * 1024 * 1024;
+
 /// Rows as they travel: (key, value) bytes.
 pub type RawRows = Vec<(Vec<u8>, Vec<u8>)>;
 
@@ -57,11 +61,22 @@ pub struct PageQuery {
 }
 
 impl PageQuery {
-    /// Whether a row's value is one the query keeps.
+    /// What says whether a row's value is one the query keeps: its `holding` bytes, searched for once prepared.
+    fn keeper(&self) -> Keeper {
+        Keeper(
+            self.holding
+                .as_deref()
+                .map(|needle| memchr::memmem::Finder::new(needle).into_owned()),
+        )
+    }
+}
+
+/// A query's filter on values, prepared once for all the rows it goes through.
+struct Keeper(Option<memchr::memmem::Finder<'static>>);
+
+impl Keeper {
     fn keeps(&self, value: &[u8]) -> bool {
-        self.holding
-            .as_deref()
-            .is_none_or(|needle| memchr::memmem::find(value, needle).is_some())
+        self.0.as_ref().is_none_or(|f| f.find(value).is_some())
     }
 }
 
@@ -97,6 +112,7 @@ pub(super) fn local_iter(tree: &sled::Tree, q: &PageQuery) -> sled::Iter {
 pub struct Rows<'a> {
     store: &'a Store,
     query: PageQuery,
+    keeper: Keeper,
     inner: Inner,
 }
 
@@ -131,6 +147,7 @@ impl<'a> Rows<'a> {
         };
         Ok(Rows {
             store,
+            keeper: query.keeper(),
             query,
             inner,
         })
@@ -152,7 +169,7 @@ impl Iterator for Rows<'_> {
                     Ok(row) => row,
                     Err(e) => return Some(Err(e)),
                 };
-                if !self.query.keeps(&v) {
+                if !self.keeper.keeps(&v) {
                     // Read, not kept: it counts as read all the same.
                     self.store.counted();
                     continue;
@@ -177,6 +194,10 @@ impl Iterator for Rows<'_> {
                             self.query.limit = self.query.limit.saturating_mul(2).min(LONGEST_PAGE);
                             // The skip applies once, to the first page.
                             self.query.skip = 0;
+                            // Counted as they cross the socket, whether they are used or not.
+                            for _ in &rows {
+                                self.store.counted();
+                            }
                             buffer.extend(rows);
                         }
                         Err(e) => {
@@ -186,7 +207,6 @@ impl Iterator for Rows<'_> {
                     }
                 }
                 let (k, v) = buffer.pop_front()?;
-                self.store.counted();
                 Some(Ok((IVec::from(k), IVec::from(v))))
             }
         }
@@ -280,6 +300,7 @@ impl Store {
         }
         let tree = self.local_tree(q.tree)?;
         let mut iter = local_iter(tree, q);
+        let keeper = q.keeper();
         let mut out = Vec::new();
         let mut skipped = 0u32;
         while out.len() < q.limit as usize {
@@ -293,7 +314,7 @@ impl Store {
             if !k.starts_with(&q.prefix) {
                 break;
             }
-            if !q.keeps(&v) {
+            if !keeper.keeps(&v) {
                 continue;
             }
             if skipped < q.skip {
@@ -306,8 +327,9 @@ impl Store {
         Ok(out)
     }
 
-    /// A bounded scan: the rows under the query's prefix after `after`, at most `limit` of them examined (not
-    /// kept: examined), those holding the query's bytes kept (`skip`, `reverse` and `keys_only` are not used).
+    /// A bounded scan: the rows under the query's prefix after `after`, in key order, at most `limit` of them
+    /// examined (not kept: examined) and `SCAN_BYTES` kept, those holding the query's bytes kept (`skip`,
+    /// `reverse` and `keys_only` are not used).
     /// Through a server, only the rows kept cross the socket: a walk of an index for the rows holding a trigram
     /// costs the server its reads and the socket its matches.
     pub fn scan_page(&self, q: &PageQuery) -> Result<Scanned, StoreError> {
@@ -318,9 +340,15 @@ impl Store {
             }
             return Ok(scanned);
         }
-        let mut iter = local_iter(self.local_tree(q.tree)?, q);
+        let forward = PageQuery {
+            reverse: false,
+            ..q.clone()
+        };
+        let mut iter = local_iter(self.local_tree(q.tree)?, &forward);
+        let keeper = q.keeper();
         let mut scanned = Scanned::default();
-        while scanned.examined < q.limit {
+        let mut bytes = 0usize;
+        while scanned.examined < q.limit && bytes < SCAN_BYTES {
             let Some(item) = iter.next() else {
                 scanned.over = true;
                 return Ok(scanned);
@@ -332,12 +360,13 @@ impl Store {
             }
             self.counted();
             scanned.examined += 1;
-            if q.keeps(&v) {
+            if keeper.keeps(&v) {
+                bytes += k.len() + v.len();
                 scanned.rows.push((k.to_vec(), v.to_vec()));
             }
             scanned.last = Some(k.to_vec());
         }
-        // The limit reached: over only if nothing follows (one row looked ahead).
+        // The limit reached (or the bytes a reply may hold): over only if nothing follows (one row looked ahead).
         scanned.over = match iter.next() {
             None => true,
             Some(item) => {

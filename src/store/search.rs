@@ -92,7 +92,7 @@ impl Found {
     /// rows read stay read (a match of the longer needle is a match of the shorter). Given back unchanged for any
     /// other needle.
     pub fn narrowed(self, needle: &str) -> Result<Found, Found> {
-        if !needle.contains(self.needle.as_str()) {
+        if self.needle.is_empty() || !needle.contains(self.needle.as_str()) {
             return Err(self);
         }
         let users = self

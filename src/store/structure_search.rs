@@ -18,7 +18,7 @@ use std::sync::Arc;
 pub const SHORT_SLICE: usize = 512;
 
 /// What the structures' filter has found for a needle (see the module).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Matches {
     needle: String,
     /// The matches known, in name order, with their search text (to narrow without reading).
@@ -35,6 +35,19 @@ pub struct Matches {
 }
 
 impl Matches {
+    /// A search for `needle` of which nothing is read yet: the next page reads it from the index's beginning (what
+    /// a search that failed — a server gone a moment — becomes, to be read again).
+    pub fn unread(needle: &str) -> Matches {
+        Matches {
+            needle: needle.to_string(),
+            found: Vec::new(),
+            after: None,
+            read: 0,
+            done: false,
+            slice: SHORT_SLICE,
+        }
+    }
+
     pub fn needle(&self) -> &str {
         &self.needle
     }
@@ -108,9 +121,8 @@ impl Store {
         slice: usize,
     ) -> Result<Matches, StoreError> {
         let mut found = Matches {
-            needle: needle.to_string(),
             slice: slice.max(1),
-            ..Matches::default()
+            ..Matches::unread(needle)
         };
         self.structures_read_on(&mut found, want)?;
         Ok(found)
@@ -129,7 +141,7 @@ impl Store {
                 self.structures_read_on(&mut found, want)?;
                 Ok(found)
             }
-            Err(previous) => self.structures_search_in_slices(needle, want, previous.slice),
+            Err(previous) => self.structures_search_in_slices(needle, want, previous.slice.max(1)),
         }
     }
 
@@ -147,30 +159,34 @@ impl Store {
             return Ok(());
         }
         // Too few in the slice: the rest at once, only the rows holding the needle — from memory when the trees
-        // are here (`Store::page`), else from the server, which answers from its own.
+        // are here (`Store::page`), else from the server, which answers from its own. Kept only once read to
+        // the end: a read that fails leaves the search as it was, to be read on again.
+        let needle = found.needle.clone();
         let mut query = PageQuery::new(T::StructuresByName, b"");
-        query.after = found.after.take();
-        query.holding = Some(found.needle.as_bytes().to_vec());
+        query.after = found.after.clone();
+        query.holding = Some(needle.as_bytes().to_vec());
+        let mut rest = Vec::new();
         if let Some(every) = self.structure_names()? {
-            let needle = found.needle.clone();
             let finder = memchr::memmem::Finder::new(needle.as_bytes());
             for (k, text) in super::rows::cached_rows(&every, &query) {
                 if finder.find(text).is_some() {
-                    found.push(k, text);
+                    rest.extend(matched(&needle, k, text));
                 }
             }
         } else if self.is_local() {
             query.limit = u32::MAX;
             for (k, text) in self.page(&query)? {
-                found.push(&k, &text);
+                rest.extend(matched(&needle, &k, &text));
             }
         } else {
             for row in Rows::new(self, query)? {
                 let (k, text) = row?;
-                found.push(&k, &text);
+                rest.extend(matched(&needle, &k, &text));
             }
         }
+        found.found.extend(rest);
         found.done = true;
+        found.after = None;
         Ok(())
     }
 
@@ -197,45 +213,48 @@ impl Store {
 
     /// Reads a slice of the name index, every row; whether it found `want` matches (or reached the index's end:
     /// the list is then exact). When it did not, reading every remaining row for those holding the needle costs
-    /// less than reading on: from memory, and through a server only the matches cross.
+    /// less than reading on: from memory, and through a server only the matches cross. Kept only once the
+    /// slice is read, as the rest is.
     fn structures_slice(&self, found: &mut Matches, want: usize) -> Result<bool, StoreError> {
+        let slice = found.slice.max(1);
         let mut query = PageQuery::new(T::StructuresByName, b"");
         query.after = found.after.clone();
-        let slice = if found.slice == 0 {
-            SHORT_SLICE
-        } else {
-            found.slice
-        };
-        let until = found.read + slice;
+        // One round trip through a server: the slice and the row after it, which says whether the index is over.
+        query.limit = u32::try_from(slice + 1)
+            .unwrap_or(u32::MAX)
+            .min(super::LONGEST_PAGE);
         let mut rows = Rows::new(self, query)?.peekable();
+        let (mut read, mut kept, mut last, mut over) = (0, Vec::new(), None, true);
         while let Some(row) = rows.next() {
             let (k, text) = row?;
-            found.read += 1;
-            found.push(&k, &text);
-            if found.read >= until {
-                if rows.peek().is_none() {
-                    break;
-                }
-                found.after = Some(k.to_vec());
-                return Ok(found.found.len() >= want);
+            read += 1;
+            kept.extend(matched(&found.needle, &k, &text));
+            if read >= slice {
+                over = rows.peek().is_none();
+                last = Some(k.to_vec());
+                break;
             }
         }
-        found.done = true;
-        found.after = None;
-        Ok(true)
+        found.read += read;
+        found.found.extend(kept);
+        if over {
+            found.done = true;
+            found.after = None;
+            return Ok(true);
+        }
+        found.after = last;
+        Ok(found.found.len() >= want)
     }
 }
 
-impl Matches {
-    /// Keeps the row of the name index `key` → `text` when its text holds the needle.
-    fn push(&mut self, key: &[u8], text: &[u8]) {
-        let text = String::from_utf8_lossy(text);
-        if text.contains(self.needle.as_str())
-            && let Some(siret) = key
-                .get(key.len().saturating_sub(8)..)
-                .and_then(keys::siret_from)
-        {
-            self.found.push((siret, text.into_owned()));
-        }
+/// The SIRET and search text of the name index's row `key` → `text` when its text holds `needle`.
+fn matched(needle: &str, key: &[u8], text: &[u8]) -> Option<(Siret, String)> {
+    let text = String::from_utf8_lossy(text);
+    if !text.contains(needle) {
+        return None;
     }
+    let siret = key
+        .get(key.len().saturating_sub(8)..)
+        .and_then(keys::siret_from)?;
+    Some((siret, text.into_owned()))
 }

@@ -64,15 +64,16 @@ impl StructureSearch {
                     .collect(),
             ),
             (None, _) if needle.is_empty() => Kept::Every,
+            // A search that fails (a server gone a moment) is read again from the start when the list is drawn.
             (None, Kept::Found(found)) => Kept::Found(
                 store
                     .structures_search_on(found, &needle, FIRST_LINES)
-                    .unwrap_or_default(),
+                    .unwrap_or_else(|_| Matches::unread(&needle)),
             ),
             (None, _) => Kept::Found(
                 store
                     .structures_search(&needle, FIRST_LINES)
-                    .unwrap_or_default(),
+                    .unwrap_or_else(|_| Matches::unread(&needle)),
             ),
         };
     }

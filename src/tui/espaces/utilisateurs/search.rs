@@ -26,6 +26,8 @@ enum Source {
     /// trigram, or the name index as far as the list is shown and a budget beyond (see `Found`); typing on narrows
     /// what was read, and a list read to its end narrows without reading the store again.
     Found(Found),
+    /// A search that failed (a server gone a moment): searched again when the list is drawn.
+    Failed(String),
 }
 
 #[derive(Debug, Default)]
@@ -50,27 +52,28 @@ impl UserSearch {
         self.source = match std::mem::take(&mut self.source) {
             _ if needle.is_empty() => Source::All,
             _ if needle.len() < 3 => Source::Prefix(needle.to_string()),
-            Source::Found(found) => Source::Found(
-                store
-                    .directory_search_on(found, needle, SEARCH_BUDGET)
-                    .unwrap_or_default(),
-            ),
-            _ => Source::Found(
-                store
-                    .directory_search(needle, SEARCH_BUDGET)
-                    .unwrap_or_default(),
-            ),
+            Source::Found(found) => store
+                .directory_search_on(found, needle, SEARCH_BUDGET)
+                .map_or_else(|_| Source::Failed(needle.to_string()), Source::Found),
+            _ => store
+                .directory_search(needle, SEARCH_BUDGET)
+                .map_or_else(|_| Source::Failed(needle.to_string()), Source::Found),
         };
         self.total = match &self.source {
             Source::All => self.all,
             Source::Prefix(p) => store.directory_count(p).unwrap_or(0),
             Source::Found(found) => found.total(),
+            Source::Failed(_) => 0,
         };
     }
 
     /// The users at lines `[at, at + n)`: the index entries and records of those lines. A search left unfinished
     /// reads on as far as these lines, and its total may become exact (or smaller than estimated).
     pub fn page(&mut self, store: &Store, at: usize, n: usize) -> Vec<User> {
+        if let Source::Failed(needle) = &self.source {
+            let needle = needle.clone();
+            self.apply(store, &needle);
+        }
         match &mut self.source {
             Source::All => store.directory_page("", at, n).unwrap_or_default(),
             Source::Prefix(p) => store.directory_page(p, at, n).unwrap_or_default(),
@@ -81,6 +84,7 @@ impl UserSearch {
                 }
                 store.users(&found.page(at, n)).unwrap_or_default()
             }
+            Source::Failed(_) => Vec::new(),
         }
     }
 
@@ -96,6 +100,7 @@ impl UserSearch {
     pub fn exact(&self) -> bool {
         match &self.source {
             Source::Found(found) => found.exact(),
+            Source::Failed(_) => false,
             _ => true,
         }
     }
@@ -106,6 +111,7 @@ impl UserSearch {
             Source::All => None,
             Source::Prefix(p) => Some(format!("noms commençant par « {p} »")),
             Source::Found(found) => Some(format!("contenant « {} »", found.needle())),
+            Source::Failed(needle) => Some(format!("contenant « {needle} »")),
         }
     }
 
