@@ -222,18 +222,9 @@ fn demander_un_rattachement_reads_the_page_it_shows_and_a_slice_of_the_name_inde
 
 #[test]
 fn the_structures_filter_finds_what_a_scan_of_the_name_index_finds_however_it_is_typed() {
-    use guichet::store::{T, keys};
     let (_dir, desk) = national_like();
     let store = desk.store();
-    let every: Vec<(guichet::domain::ids::Siret, String)> = store
-        .rows(T::StructuresByName, b"", false)
-        .expect("rows")
-        .map(|row| {
-            let (k, v) = row.expect("row");
-            let siret = keys::siret_from(&k[k.len() - 8..]).expect("siret");
-            (siret, String::from_utf8_lossy(&v).into_owned())
-        })
-        .collect();
+    let every = common::structure_names(store);
     let scan = |needle: &str| -> Vec<_> {
         every
             .iter()

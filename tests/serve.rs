@@ -1767,7 +1767,6 @@ fn the_directory_filter_through_the_server_finds_what_a_scan_of_every_account_fi
 
 #[test]
 fn a_filter_over_the_structures_through_the_server_sends_only_the_matches_and_finds_them_all() {
-    use guichet::store::{T, keys};
     let w = world();
     // Twenty more structures, so that a slice of a row is a small part of the index.
     for i in 0..20 {
@@ -1780,15 +1779,7 @@ fn a_filter_over_the_structures_through_the_server_sends_only_the_matches_and_fi
         );
     }
     let store = w.desk.store();
-    let every: Vec<(guichet::domain::ids::Siret, String)> = store
-        .rows(T::StructuresByName, b"", false)
-        .expect("rows")
-        .map(|row| {
-            let (k, v) = row.expect("row");
-            let siret = keys::siret_from(&k[k.len() - 8..]).expect("siret");
-            (siret, String::from_utf8_lossy(&v).into_owned())
-        })
-        .collect();
+    let every = common::structure_names(store);
     assert!(every.len() >= 25, "the world's structures and twenty");
     // Read in slices of one row (and one looked ahead), then, past them, the rest for the rows holding the needle:
     // only the matches cross the socket; the list is exact.

@@ -190,3 +190,19 @@ pub fn habilitate(desk: &Desk, receive: &str, reference: &str, emails: &[&str]) 
         &format!(r#"{{"cmd":"dossier.close","dossier":"{reference}"}}"#),
     );
 }
+
+/// Every row of the structures' name index, in its order: the SIRET and the search text (what a scan would find,
+/// to compare a filter with).
+pub fn structure_names(
+    store: &guichet::store::Store,
+) -> Vec<(guichet::domain::ids::Siret, String)> {
+    store
+        .rows(guichet::store::T::StructuresByName, b"", false)
+        .expect("rows")
+        .map(|row| {
+            let (k, v) = row.expect("row");
+            let siret = guichet::store::keys::siret_from(&k[k.len() - 8..]).expect("siret");
+            (siret, String::from_utf8_lossy(&v).into_owned())
+        })
+        .collect()
+}
