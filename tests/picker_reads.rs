@@ -1,7 +1,8 @@
 //! The pickers of Mon compte cost what they show, like the lists (`list_reads.rs`): « Changer d'utilisateur »
 //! reads the directory's name index a page at a time and its filter searches as the directory's does (a name
 //! beginning, the postings of a trigram, a bounded walk); « Demander un rattachement » reads the structures' name
-//! index a page at a time, and its filter makes one pass over that index, narrowed in memory as one types on.
+//! index a page at a time, and its filter reads slices of that index (the rest from memory for a rare needle),
+//! narrowed as one types on; both are read again, without duplicates, when a read fails.
 //! Counted with the store's read counter, so the test does not depend on the machine's speed; the real `App` is
 //! driven with keys and read back from its buffer.
 

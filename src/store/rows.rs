@@ -47,7 +47,8 @@ pub trait RemoteReads: Send + Sync {
 /// One page of rows of a tree: the keys under `prefix`, strictly after `after` (strictly before it when
 /// `reverse`), skipping `skip` of them, at most `limit`; values left empty with `keys_only`; with `holding`, only
 /// the rows whose value holds those bytes (a filter over a whole index answered where the rows are: through a
-/// server, only the matches cross the socket — protocol 3).
+/// server, only the matches cross the socket — protocol 3; `Store::scan_page` bounds the rows examined instead,
+/// protocol 4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageQuery {
     pub tree: T,

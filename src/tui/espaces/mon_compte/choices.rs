@@ -1,8 +1,8 @@
 //! The two long lists of the pickers of Mon compte and Activités du gestionnaire, read a page at a time for the
 //! filter typed: every account, to act as (« Changer d'utilisateur »), and every structure, to ask a rattachement
 //! to (« Demander un rattachement »). Opening either reads one page; each letter typed reads the page it shows and
-//! a bounded search (the accounts: the directory's search, see `utilisateurs::search`; the structures: one pass over
-//! their name index, then narrowed in memory as one types on, see `structures::search`).
+//! a bounded search (the accounts: the directory's search, see `utilisateurs::search`; the structures: slices of
+//! their name index, the rest from memory for a rare needle, narrowed as one types on, see `structures::search`).
 //!
 //! Both list everything, in name order: an account that no longer acts in Chorus Pro (sorti, supprimé) and a closed
 //! structure stay listed, dimmed, with why they cannot be chosen. A correspondant looking for the person or the
