@@ -56,7 +56,7 @@ impl<V> Default for Cached<V> {
 
 impl<V> Cached<V> {
     /// What was read under the current generation, if any.
-    pub(super) fn get(&self) -> Option<Arc<V>> {
+    fn get(&self) -> Option<Arc<V>> {
         let current = self.generation.load(Ordering::Acquire);
         let value = self.value.lock().unwrap_or_else(|p| p.into_inner());
         match value.as_ref() {
@@ -66,16 +66,27 @@ impl<V> Cached<V> {
     }
 
     /// The generation to read under, before the scan.
-    pub(super) fn generation(&self) -> u64 {
+    fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
     }
 
     /// Keeps what was read under `generation`, unless a write came since.
-    pub(super) fn fill(&self, generation: u64, read: Arc<V>) {
+    fn fill(&self, generation: u64, read: Arc<V>) {
         let mut value = self.value.lock().unwrap_or_else(|p| p.into_inner());
         if self.generation.load(Ordering::Acquire) == generation {
             *value = Some((generation, read));
         }
+    }
+
+    /// What was read under the current generation, or else what `read` reads, kept unless a write came during it.
+    pub(super) fn get_or_read<E>(&self, read: impl FnOnce() -> Result<V, E>) -> Result<Arc<V>, E> {
+        if let Some(value) = self.get() {
+            return Ok(value);
+        }
+        let generation = self.generation();
+        let value = Arc::new(read()?);
+        self.fill(generation, value.clone());
+        Ok(value)
     }
 
     /// The table changed (or may have: a restore).

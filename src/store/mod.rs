@@ -353,6 +353,12 @@ impl Store {
         matches!(self.backend, Backend::Local { .. })
     }
 
+    /// Whether a table read whole may come from (and go to) the caches: the trees are in this process, and this
+    /// thread has none of that tree's rows staged (see `cache`).
+    fn cacheable(&self, t: T) -> bool {
+        self.is_local() && overlay::staged_under(t, b"", false).is_none()
+    }
+
     fn remote_reads(&self) -> Option<&Arc<dyn RemoteReads>> {
         match &self.backend {
             Backend::Remote(r) => Some(r),

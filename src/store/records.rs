@@ -2,7 +2,7 @@
 //! and counters are always staged together in the same `WriteSet`, so they cannot drift apart.
 
 use super::journal::{Entry, Subject};
-use super::{Store, StoreError, T, WriteSet, keys, overlay};
+use super::{Store, StoreError, T, WriteSet, keys};
 use crate::domain::chorus::{Attachment, Right};
 use crate::domain::dossier::{Corbeille, Dossier};
 use crate::domain::ids::{DossierId, Email, PigpId, Siret};
@@ -204,21 +204,18 @@ impl WriteSet {
 impl Store {
     /// Every direction of the référentiel, decoded once per change (`cache`) when this process owns the trees.
     pub fn directions(&self) -> Result<Arc<Vec<Direction>>, StoreError> {
-        let cached = self.is_local() && overlay::staged_under(T::Directions, b"", false).is_none();
-        if cached && let Some(directions) = self.caches.directions.get() {
-            return Ok(directions);
-        }
-        let generation = self.caches.directions.generation();
-        let directions: Arc<Vec<Direction>> = Arc::new(
-            self.scan(T::Directions, b"")?
+        let read = || -> Result<Vec<Direction>, StoreError> {
+            Ok(self
+                .scan(T::Directions, b"")?
                 .into_iter()
                 .map(|(_, d)| d)
-                .collect(),
-        );
-        if cached {
-            self.caches.directions.fill(generation, directions.clone());
+                .collect())
+        };
+        if self.cacheable(T::Directions) {
+            self.caches.directions.get_or_read(read)
+        } else {
+            read().map(Arc::new)
         }
-        Ok(directions)
     }
 
     pub fn direction(&self, code: &str) -> Result<Option<Direction>, StoreError> {

@@ -9,7 +9,7 @@
 //! and through a server only those cross the socket — and the list is exact. Each letter typed on narrows what was
 //! found and reads on from where the last one stopped.
 
-use super::{PageQuery, RawRows, Store, StoreError, T, keys, overlay, rows::Rows};
+use super::{PageQuery, RawRows, Store, StoreError, T, keys, rows::Rows};
 use crate::domain::ids::Siret;
 use std::sync::Arc;
 
@@ -30,7 +30,7 @@ pub struct Matches {
     read: usize,
     /// Whether every match is known.
     done: bool,
-    /// The rows of a slice (`SHORT_SLICE`).
+    /// The rows of a slice (`SHORT_SLICE`; one at least).
     slice: usize,
 }
 
@@ -46,10 +46,6 @@ impl Matches {
             done: false,
             slice: SHORT_SLICE,
         }
-    }
-
-    pub fn needle(&self) -> &str {
-        &self.needle
     }
 
     /// Whether `total` is the exact number of matches.
@@ -141,7 +137,7 @@ impl Store {
                 self.structures_read_on(&mut found, want)?;
                 Ok(found)
             }
-            Err(previous) => self.structures_search_in_slices(needle, want, previous.slice.max(1)),
+            Err(previous) => self.structures_search_in_slices(needle, want, previous.slice),
         }
     }
 
@@ -193,22 +189,21 @@ impl Store {
     /// Every row of the structures' name index, kept in memory once read, when the trees are in this process
     /// and this thread has none of them staged (see `cache`); `None` otherwise.
     pub(super) fn structure_names(&self) -> Result<Option<Arc<RawRows>>, StoreError> {
-        if !self.is_local() || overlay::staged_under(T::StructuresByName, b"", false).is_some() {
+        if !self.cacheable(T::StructuresByName) {
             return Ok(None);
         }
-        let cache = &self.caches.structure_names;
-        if let Some(every) = cache.get() {
-            return Ok(Some(every));
-        }
-        let generation = cache.generation();
-        let mut every = RawRows::new();
-        for row in self.local_tree(T::StructuresByName)?.iter() {
-            let (k, v) = row?;
-            every.push((k.to_vec(), v.to_vec()));
-        }
-        let every = Arc::new(every);
-        cache.fill(generation, every.clone());
-        Ok(Some(every))
+        self.caches
+            .structure_names
+            .get_or_read(|| {
+                self.local_tree(T::StructuresByName)?
+                    .iter()
+                    .map(|row| {
+                        let (k, v) = row?;
+                        Ok((k.to_vec(), v.to_vec()))
+                    })
+                    .collect::<Result<RawRows, StoreError>>()
+            })
+            .map(Some)
     }
 
     /// Reads a slice of the name index, every row; whether it found `want` matches (or reached the index's end:
@@ -216,7 +211,7 @@ impl Store {
     /// less than reading on: from memory, and through a server only the matches cross. Kept only once the
     /// slice is read, as the rest is.
     fn structures_slice(&self, found: &mut Matches, want: usize) -> Result<bool, StoreError> {
-        let slice = found.slice.max(1);
+        let slice = found.slice;
         let mut query = PageQuery::new(T::StructuresByName, b"");
         query.after = found.after.clone();
         // One round trip through a server: the slice and the row after it, which says whether the index is over.
