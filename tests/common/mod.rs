@@ -81,27 +81,13 @@ pub fn reopened_from_schema(desk: Desk, version: u32) -> Desk {
     reopen(&path)
 }
 
-/// A SIRET of 13 digits completed by its Luhn check digit (start it elsewhere than La Poste's SIREN 356000000).
+/// A SIRET of 13 digits completed by the check digit the desk's own parsing accepts (start it elsewhere than La
+/// Poste's SIREN 356000000, whose SIRETs follow another rule).
 pub fn siret(thirteen: &str) -> String {
     assert_eq!(thirteen.len(), 13);
     (0..10u32)
         .map(|check| format!("{thirteen}{check}"))
-        .find(|candidate| {
-            let sum: u32 = candidate
-                .bytes()
-                .rev()
-                .enumerate()
-                .map(|(i, b)| {
-                    let d = u32::from(b - b'0');
-                    match (i % 2, d * 2) {
-                        (0, _) => d,
-                        (_, twice) if twice > 9 => twice - 9,
-                        (_, twice) => twice,
-                    }
-                })
-                .sum();
-            sum.is_multiple_of(10)
-        })
+        .find(|candidate| guichet::domain::ids::Siret::parse(candidate).is_ok())
         .expect("one check digit of ten is right")
 }
 
