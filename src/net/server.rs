@@ -127,6 +127,12 @@ impl Server {
     /// Serves until `stop` is set (SIGTERM, SIGINT), then finishes the command in flight, flushes, tells the
     /// clients, and returns.
     pub fn run(self, stop: &AtomicBool) -> Result<(), String> {
+        // The filters' trees are read into memory beside the first clients (`Store::warm`); a failure is left to
+        // the reads that need them, which report it to their client.
+        let desk = self.desk.clone();
+        let _ = std::thread::Builder::new()
+            .name("guichet-memoire".to_string())
+            .spawn(move || desk.store().warm());
         while !stop.load(Ordering::Relaxed) {
             match self.listener.accept() {
                 Ok((stream, _)) => self.admit(stream),

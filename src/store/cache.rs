@@ -1,18 +1,31 @@
-//! Two tables read whole and often, kept decoded in memory: the référentiel of directions — every rule of
-//! competence (R1, R3, the scoping of a correspondant's rights) reads all of them, several times per command;
-//! decoding them from sled each time was a fifth of a national bulk load — and the structures' name index with its
-//! search texts — a structures filter for a rare needle reads all of it: 15,000 rows of a national base, 10 ms
-//! from sled, under one from memory; through `guichet serve`, the server answers from its own.
+//! Three tables read whole or at random and often, kept in memory:
+//! - the référentiel of directions, decoded: every rule of competence (R1, R3, the scoping of a correspondant's
+//!   rights) reads all of them, several times per command; decoding them from sled each time was a fifth of a
+//!   national bulk load;
+//! - the structures' name index with its search texts: a structures filter for a rare needle reads all of it,
+//!   15,000 rows of a national base, 10 ms from sled, under one from memory;
+//! - the users' search texts (`T::UsersSearch`, 6 MB for 60,000 users): a directory filter of four letters checks
+//!   a thousand or more of them, at random; from a sled that has just opened, each costs a page read from disk, and
+//!   the keystroke 20 to 190 ms, where memory answers in one or two. The desk reads them once it has drawn its
+//!   first frame and no key is waiting, `guichet serve` once it listens (`Store::warm`).
 //!
-//! The caches belong to a store that owns its trees (`Backend::Local`). Each is dropped by every write that touches
-//! its tree (`Caches::written`), and bypassed while the thread has rows of that tree staged in its overlay (a
-//! command checked and not yet committed). A scan that raced with a write does not fill it: each invalidation moves
-//! a generation on, and a result is kept only if the generation it was read under is current.
+//! Through `guichet serve`, the server answers from its own.
+//!
+//! The caches belong to a store that owns its trees (`Backend::Local`). The first two are dropped by every write
+//! that touches their tree (`Caches::written`); the users' texts take a committed command's rows in place
+//! (`Caches::committed`), so that creating or renaming a user does not send the next filter back to disk. All are
+//! bypassed while the thread has rows of their tree staged in its overlay (a command checked and not yet
+//! committed). A scan that raced with a write does not fill them: each write moves a generation on, and a result
+//! is kept only if the generation it was read under is current.
 
-use super::{RawRows, T};
+use super::{RawRows, T, WriteSet};
 use crate::domain::operator::Direction;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+
+/// Every row of `T::UsersSearch` (`sort name‖0‖search text`), by user id.
+pub(super) type UserTexts = HashMap<u64, sled::IVec>;
 
 /// The caches of a store.
 #[derive(Default)]
@@ -20,6 +33,7 @@ pub(super) struct Caches {
     pub(super) directions: Cached<Vec<Direction>>,
     /// Every row of `T::StructuresByName`, in key order.
     pub(super) structure_names: Cached<RawRows>,
+    pub(super) user_texts: Cached<UserTexts>,
 }
 
 impl Caches {
@@ -31,6 +45,33 @@ impl Caches {
         if touched(T::StructuresByName) {
             self.structure_names.invalidate();
         }
+        if touched(T::UsersSearch) {
+            self.user_texts.invalidate();
+        }
+    }
+
+    /// A write set sled has committed: the users' texts take its rows of `T::UsersSearch`, the other caches are
+    /// dropped if it touched their tree.
+    pub(super) fn committed(&self, ws: &WriteSet) {
+        self.written(|t| t != T::UsersSearch && ws.touches(t));
+        if !ws.touches(T::UsersSearch) {
+            return;
+        }
+        self.user_texts.update(|texts| {
+            for (t, key, value) in &ws.ops {
+                if *t != T::UsersSearch {
+                    continue;
+                }
+                let Some(id) = super::keys::user_from(key) else {
+                    return false;
+                };
+                match value {
+                    Some(row) => texts.insert(id.0, sled::IVec::from(row.as_slice())),
+                    None => texts.remove(&id.0),
+                };
+            }
+            true
+        });
     }
 
     /// Drops everything (a restore, a tree emptied).
@@ -56,7 +97,7 @@ impl<V> Default for Cached<V> {
 
 impl<V> Cached<V> {
     /// What was read under the current generation, if any.
-    fn get(&self) -> Option<Arc<V>> {
+    pub(super) fn get(&self) -> Option<Arc<V>> {
         let current = self.generation.load(Ordering::Acquire);
         let value = self.value.lock().unwrap_or_else(|p| p.into_inner());
         match value.as_ref() {
@@ -89,6 +130,22 @@ impl<V> Cached<V> {
         Ok(value)
     }
 
+    /// The table changed by a write that `change` applies: what was read under the current generation is changed
+    /// in place and kept, unless `change` says it cannot apply the write; a scan in flight is not kept.
+    pub(super) fn update(&self, change: impl FnOnce(&mut V) -> bool)
+    where
+        V: Clone,
+    {
+        let mut value = self.value.lock().unwrap_or_else(|p| p.into_inner());
+        let before = self.generation.fetch_add(1, Ordering::AcqRel);
+        *value = match value.take() {
+            Some((generation, mut read)) if generation == before => {
+                change(Arc::make_mut(&mut read)).then_some((before + 1, read))
+            }
+            _ => None,
+        };
+    }
+
     /// The table changed (or may have: a restore).
     pub(super) fn invalidate(&self) {
         let mut value = self.value.lock().unwrap_or_else(|p| p.into_inner());
@@ -118,5 +175,31 @@ mod tests {
         assert!(cache.get().is_some());
         cache.invalidate();
         assert!(cache.get().is_none(), "a write drops what was read");
+    }
+
+    #[test]
+    fn a_write_applied_in_place_keeps_the_table_and_still_refuses_a_scan_it_overtook() {
+        let cache = Cached::<Vec<u32>>::default();
+        cache.update(|v| {
+            v.push(9);
+            true
+        });
+        assert!(cache.get().is_none(), "nothing read: nothing to change");
+        let before = cache.generation();
+        cache.fill(before, Arc::new(vec![1]));
+        let in_flight = cache.generation();
+        cache.update(|v| {
+            v.push(2);
+            true
+        });
+        assert_eq!(cache.get().as_deref(), Some(&vec![1, 2]));
+        cache.fill(in_flight, Arc::new(vec![1]));
+        assert_eq!(
+            cache.get().as_deref(),
+            Some(&vec![1, 2]),
+            "a scan read before the write replaced what the write changed"
+        );
+        cache.update(|_| false);
+        assert!(cache.get().is_none(), "a write it cannot apply drops it");
     }
 }

@@ -448,6 +448,17 @@ impl Store {
         keys: &[Vec<u8>],
     ) -> Result<Vec<Option<sled::IVec>>, StoreError> {
         let Backend::Remote(remote) = &self.backend else {
+            if t == T::UsersSearch
+                && let Some(texts) = self.user_texts(keys.len() >= search::TEXTS_READ_WHOLE)?
+            {
+                return Ok(keys
+                    .iter()
+                    .map(|key| {
+                        self.counted();
+                        keys::user_from(key).and_then(|id| texts.get(&id.0).cloned())
+                    })
+                    .collect());
+            }
             return keys.iter().map(|k| self.get_raw(t, k)).collect();
         };
         let mut out: Vec<Option<Option<sled::IVec>>> = Vec::with_capacity(keys.len());
@@ -622,7 +633,10 @@ impl Store {
             meta.insert(JOURNAL_HEAD, head)?;
             Ok(entries)
         });
-        self.caches.written(|t| ws.touches(t));
+        match &result {
+            Ok(_) => self.caches.committed(&ws),
+            Err(_) => self.caches.written(|t| ws.touches(t)),
+        }
         result.map_err(|e| match e {
             TransactionError::Abort(message) => StoreError::Corrupt(message),
             TransactionError::Storage(e) => StoreError::from(e),

@@ -2,12 +2,18 @@
 //! text holds a needle of three bytes or more (`Found`), found through the packed trigram postings
 //! (`postings`) and the name index, which carries the search texts.
 
+use super::cache::UserTexts;
 use super::{Store, StoreError, T, keys, postings};
 use crate::domain::user::{User, UserId};
+use std::sync::Arc;
 
 /// The holders of a needle of one trigram (three letters) whose texts are read at once, at most: above, the name
 /// index gives the page (see `exactly`).
 const ONE_TRIGRAM_READ: usize = 512;
+
+/// The search texts asked at once from which the store reads them all into memory, if it has not yet: a thousand
+/// random reads from a cold sled cost more than reading the whole tree in order (see `cache`).
+pub(super) const TEXTS_READ_WHOLE: usize = 256;
 
 /// The most rows of the name index one scan of a walk examines.
 const WALK_SCAN: usize = 16 * 1024;
@@ -110,6 +116,40 @@ impl Found {
 }
 
 impl Store {
+    /// Reads into memory what the filters read most, if this process owns the trees: the users' search texts
+    /// and the structures' name index (see `cache`). The desk calls it once its first frame is drawn, when no
+    /// key is waiting; `guichet serve` once it listens.
+    pub fn warm(&self) -> Result<(), StoreError> {
+        self.user_texts(true)?;
+        self.structure_names()?;
+        Ok(())
+    }
+
+    /// The users' search texts in memory, when this process owns the trees and this thread has none of them
+    /// staged: read first if `read`, else only if they already are; `None` otherwise.
+    pub(super) fn user_texts(&self, read: bool) -> Result<Option<Arc<UserTexts>>, StoreError> {
+        if !self.cacheable(T::UsersSearch) {
+            return Ok(None);
+        }
+        if !read {
+            return Ok(self.caches.user_texts.get());
+        }
+        self.caches
+            .user_texts
+            .get_or_read(|| {
+                let mut texts = UserTexts::new();
+                for row in self.local_tree(T::UsersSearch)?.iter() {
+                    let (key, text) = row?;
+                    if let Some(id) = keys::user_from(&key) {
+                        // A copy of its own, not a slice of sled's page, which would keep the page alive.
+                        texts.insert(id.0, sled::IVec::from(text.as_ref()));
+                    }
+                }
+                Ok(texts)
+            })
+            .map(Some)
+    }
+
     /// How many users the directory lists: the counter kept by the transactions.
     pub fn users_count(&self) -> Result<usize, StoreError> {
         Ok(usize::try_from(self.counter(keys::USERS_COUNTER)?).unwrap_or(0))

@@ -95,6 +95,7 @@ fn panic_key() -> Option<char> {
 fn event_loop(terminal: &mut Term, app: &mut App) -> io::Result<()> {
     let panic_on = panic_key();
     let mut dirty = true;
+    let mut warmed = false;
     loop {
         if dirty {
             terminal.draw(|frame| app.draw(frame))?;
@@ -105,6 +106,11 @@ fn event_loop(terminal: &mut Term, app: &mut App) -> io::Result<()> {
         }
         if app.should_quit() {
             return Ok(());
+        }
+        // The filters' trees are read into memory while the operator has not typed yet.
+        if !warmed && !event::poll(Duration::ZERO)? {
+            app.warm();
+            warmed = true;
         }
         // A team desk hears of the others' changes between keys, and redraws within a second.
         dirty |= app.tick();

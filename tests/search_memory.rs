@@ -1,0 +1,135 @@
+//! The directory's filter checks the users' search texts from memory once the store has read them whole — when
+//! the desk has drawn its first frame (`Store::warm`), or when one search checks hundreds at once. What it finds
+//! stays what the index holds while accounts are created and leave, and when a command is refused.
+
+mod common;
+
+use common::*;
+use guichet::desk::Desk;
+use guichet::store::{T, keys};
+
+/// More users than one search reads one by one before it reads them all.
+const USERS: usize = 600;
+
+/// Needles of every kind: a rare name, a first name every account has, a status (« sorti », after a departure), an e-mail domain.
+const NEEDLES: [&str; 4] = ["dupontel", "paul", "sorti", "etablissement"];
+
+fn directory() -> (tempfile::TempDir, Desk) {
+    let (dir, desk) = desk();
+    run_all(&desk, WORLD);
+    let mut bulk = desk.bulk(&actor(), 300).expect("bulk");
+    for i in 0..USERS {
+        let nom = if i % 50 == 7 {
+            "Dupontel".to_string()
+        } else {
+            format!("Nom{i:04}")
+        };
+        let line = format!(
+            r#"{{"cmd":"chorus.account","email":"agent.{i}@etablissement-{i}.fr","civilite":"M","nom":"{nom}","prenom":"Paul"}}"#
+        );
+        let command = guichet::desk::Command::parse_line(&line).expect("command");
+        bulk.execute(&command).expect("account");
+    }
+    bulk.finish().expect("committed");
+    (dir, desk)
+}
+
+/// The users whose search text holds `needle`, by a scan of the tree itself, in the directory's order.
+fn scanned(desk: &Desk, needle: &str) -> Vec<u64> {
+    let mut rows: Vec<(Vec<u8>, u64)> = desk
+        .store()
+        .rows(T::UsersSearch, b"", false)
+        .expect("rows")
+        .filter_map(|row| {
+            let (k, v) = row.expect("row");
+            let (sort_name, text) = keys::user_search_parts(&v)?;
+            String::from_utf8_lossy(text)
+                .contains(needle)
+                .then(|| (sort_name.to_vec(), keys::user_from(&k).expect("user key").0))
+        })
+        .collect();
+    rows.sort();
+    rows.into_iter().map(|(_, id)| id).collect()
+}
+
+/// What the filter finds for `needle`, every match.
+fn found(desk: &Desk, needle: &str) -> Vec<u64> {
+    let mut found = desk.store().directory_search(needle, 2048).expect("search");
+    desk.store()
+        .directory_search_more(&mut found, usize::MAX)
+        .expect("read on");
+    assert!(found.exact(), "« {needle} »: every match is known");
+    found
+        .page(0, found.total())
+        .into_iter()
+        .map(|id| id.0)
+        .collect()
+}
+
+fn finds_what_the_index_holds(desk: &Desk, when: &str) {
+    for needle in NEEDLES {
+        assert_eq!(
+            found(desk, needle),
+            scanned(desk, needle),
+            "« {needle} » {when}"
+        );
+    }
+}
+
+fn user_id(desk: &Desk, email: &str) -> u64 {
+    let found = found(desk, email);
+    assert_eq!(found.len(), 1, "{email}");
+    found[0]
+}
+
+#[test]
+fn a_directory_read_into_memory_finds_what_the_index_holds_as_accounts_come_and_go() {
+    let (_dir, desk) = directory();
+    desk.store().warm().expect("read into memory");
+    finds_what_the_index_holds(&desk, "once read into memory");
+    assert_eq!(found(&desk, "dupontel").len(), USERS / 50);
+    assert_eq!(found(&desk, "paul").len(), USERS);
+
+    ok(
+        &desk,
+        r#"{"cmd":"chorus.account","email":"zoe.dupontel@etablissement-neuf.fr","civilite":"MME","nom":"Dupontel","prenom":"Zoé"}"#,
+    );
+    let zoe = user_id(&desk, "zoe.dupontel@etablissement-neuf.fr");
+    assert!(found(&desk, "dupontel").contains(&zoe), "a new account");
+    finds_what_the_index_holds(&desk, "after an account was created");
+
+    assert!(found(&desk, "sorti").is_empty());
+    ok(
+        &desk,
+        r#"{"cmd":"user.depart","email":"agent.7@etablissement-7.fr"}"#,
+    );
+    let gone = user_id(&desk, "agent.7@etablissement-7.fr");
+    assert_eq!(found(&desk, "sorti"), vec![gone], "a departure");
+    finds_what_the_index_holds(&desk, "after a departure");
+
+    refused(
+        &desk,
+        r#"{"cmd":"chorus.account","email":"agent.8@etablissement-8.fr","civilite":"M","nom":"Doublon","prenom":"Paul"}"#,
+    );
+    assert!(found(&desk, "doublon").is_empty(), "a refused account");
+    finds_what_the_index_holds(&desk, "after a refusal");
+}
+
+#[test]
+fn a_search_checking_hundreds_of_texts_reads_them_whole_and_stays_true_afterwards() {
+    let (_dir, desk) = directory();
+    // Not read into memory: the first search of a needle every account holds checks 600 texts.
+    assert_eq!(found(&desk, "paul"), scanned(&desk, "paul"));
+    ok(
+        &desk,
+        r#"{"cmd":"chorus.account","email":"paul.nouveau@etablissement-neuf.fr","civilite":"M","nom":"Nouveau","prenom":"Paul"}"#,
+    );
+    let paul = user_id(&desk, "paul.nouveau@etablissement-neuf.fr");
+    let pauls = found(&desk, "paul");
+    assert_eq!(pauls.len(), USERS + 1);
+    assert!(pauls.contains(&paul));
+    finds_what_the_index_holds(
+        &desk,
+        "after a search read the texts whole, then an account",
+    );
+}
