@@ -153,6 +153,10 @@ fn demander_un_rattachement_reads_the_page_it_shows_and_a_slice_of_the_name_inde
     let (_dir, desk) = national_like();
     let all = desk.store().structures_count().expect("count");
     assert!(all >= STRUCTURES, "{all} structures");
+    // What the terminal loop does after its first frame: the name index read into memory (counted here, once).
+    let before = desk.store().reads();
+    desk.store().warm().expect("read into memory");
+    assert!(desk.store().reads() - before >= all as u64);
     let mut screen = Screen::new(&desk, 120, 40);
     screen
         .key('5')

@@ -1,11 +1,13 @@
 //! The directory's filter checks the users' search texts from memory once the store has read them whole — when
 //! the desk has drawn its first frame (`Store::warm`), or when one search checks hundreds at once. What it finds
-//! stays what the index holds while accounts are created and leave, and when a command is refused.
+//! stays what the index holds while accounts are created and leave, when a command is refused, and when one
+//! transaction writes a user twice; a command changes the texts in memory rather than have them read again.
 
 mod common;
 
 use common::*;
-use guichet::desk::Desk;
+use guichet::desk::many::Many;
+use guichet::desk::{Command, Desk};
 use guichet::store::{T, keys};
 
 /// More users than one search reads one by one before it reads them all.
@@ -132,4 +134,75 @@ fn a_search_checking_hundreds_of_texts_reads_them_whole_and_stays_true_afterward
         &desk,
         "after a search read the texts whole, then an account",
     );
+}
+
+/// The store's reads for one search of `needle`, every match.
+fn reads_to_find(desk: &Desk, needle: &str) -> u64 {
+    let before = desk.store().reads();
+    found(desk, needle);
+    desk.store().reads() - before
+}
+
+#[test]
+fn a_command_keeps_the_texts_in_memory_instead_of_reading_them_again() {
+    let (_dir, desk) = directory();
+    let before = desk.store().reads();
+    desk.store().warm().expect("read into memory");
+    assert!(
+        desk.store().reads() - before >= USERS as u64,
+        "reading them is counted"
+    );
+    let first = reads_to_find(&desk, "paul");
+    ok(
+        &desk,
+        r#"{"cmd":"chorus.account","email":"paul.dernier@etablissement-neuf.fr","civilite":"M","nom":"Dernier","prenom":"Paul"}"#,
+    );
+    let after = reads_to_find(&desk, "paul");
+    // One account more to check; dropped and read again, the texts would cost every row once more.
+    assert!(
+        after <= first + 10,
+        "{first} reads before the command, {after} after it"
+    );
+    assert_eq!(found(&desk, "paul"), scanned(&desk, "paul"));
+}
+
+fn command(line: &str) -> Command {
+    Command::parse_line(line).expect("command")
+}
+
+#[test]
+fn one_transaction_writing_a_user_twice_leaves_in_memory_what_it_leaves_in_the_tree() {
+    let (_dir, desk) = directory();
+    desk.store().warm().expect("read into memory");
+    // A chunk of the bulk path: an account created then departed, another departed, in one transaction.
+    let mut bulk = desk.bulk(&actor(), 1000).expect("bulk");
+    for line in [
+        r#"{"cmd":"chorus.account","email":"jean.bis@etablissement-neuf.fr","civilite":"M","nom":"Bis","prenom":"Jean"}"#,
+        r#"{"cmd":"user.depart","email":"jean.bis@etablissement-neuf.fr"}"#,
+        r#"{"cmd":"user.depart","email":"agent.3@etablissement-3.fr"}"#,
+    ] {
+        bulk.execute(&command(line)).expect("passes");
+    }
+    bulk.finish().expect("committed");
+    finds_what_the_index_holds(&desk, "after a bulk chunk");
+    assert_eq!(found(&desk, "sorti").len(), 2);
+    // A file of commands checked together and written in one transaction: the same.
+    let many = desk
+        .execute_all(
+            &actor(),
+            &[
+                command(
+                    r#"{"cmd":"chorus.account","email":"luc.ter@etablissement-neuf.fr","civilite":"M","nom":"Ter","prenom":"Luc"}"#,
+                ),
+                command(r#"{"cmd":"user.depart","email":"luc.ter@etablissement-neuf.fr"}"#),
+            ],
+            false,
+            "deux commandes",
+        )
+        .expect("written");
+    assert!(matches!(many, Many::Done(_)), "{many:?}");
+    finds_what_the_index_holds(&desk, "after commands written together");
+    let sortis = found(&desk, "sorti");
+    assert_eq!(sortis.len(), 3);
+    assert!(sortis.contains(&user_id(&desk, "luc.ter@etablissement-neuf.fr")));
 }

@@ -6,8 +6,9 @@
 //!   15,000 rows of a national base, 10 ms from sled, under one from memory;
 //! - the users' search texts (`T::UsersSearch`, 6 MB for 60,000 users): a directory filter of four letters checks
 //!   a thousand or more of them, at random; from a sled that has just opened, each costs a page read from disk, and
-//!   the keystroke 20 to 190 ms, where memory answers in one or two. The desk reads them once it has drawn its
-//!   first frame and no key is waiting, `guichet serve` once it listens (`Store::warm`).
+//!   the keystroke 20 to 190 ms, where memory answers in one or two. A thread of the desk reads them once the
+//!   first frame is drawn, one of `guichet serve` once it listens (`Store::warm`); a search asking for many of
+//!   them reads them first if they are not yet.
 //!
 //! Through `guichet serve`, the server answers from its own.
 //!
@@ -98,8 +99,10 @@ impl<V> Default for Cached<V> {
 impl<V> Cached<V> {
     /// What was read under the current generation, if any.
     pub(super) fn get(&self) -> Option<Arc<V>> {
-        let current = self.generation.load(Ordering::Acquire);
+        // Under the lock: a write applied in place between reading the generation and taking the lock would
+        // otherwise make a current table look stale, and a large search read the whole tree again.
         let value = self.value.lock().unwrap_or_else(|p| p.into_inner());
+        let current = self.generation.load(Ordering::Acquire);
         match value.as_ref() {
             Some((generation, value)) if *generation == current => Some(value.clone()),
             _ => None,

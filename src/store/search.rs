@@ -117,10 +117,17 @@ impl Found {
 
 impl Store {
     /// Reads into memory what the filters read most, if this process owns the trees: the users' search texts
-    /// and the structures' name index (see `cache`). The desk calls it once its first frame is drawn, when no
-    /// key is waiting; `guichet serve` once it listens.
+    /// and the structures' name index (see `cache`). A thread of the desk calls it once its first frame is
+    /// drawn, one of `guichet serve` once it listens. Every row read is counted (`reads`).
     pub fn warm(&self) -> Result<(), StoreError> {
-        self.user_texts(true)?;
+        // A command that writes users' texts during the read makes it be thrown away (see `cache`): read again,
+        // a few times at most.
+        for _ in 0..3 {
+            self.user_texts(true)?;
+            if self.user_texts(false)?.is_some() || !self.is_local() {
+                break;
+            }
+        }
         self.structure_names()?;
         Ok(())
     }
@@ -139,6 +146,7 @@ impl Store {
             .get_or_read(|| {
                 let mut texts = UserTexts::new();
                 for row in self.local_tree(T::UsersSearch)?.iter() {
+                    self.counted();
                     let (key, text) = row?;
                     if let Some(id) = keys::user_from(&key) {
                         // A copy of its own, not a slice of sled's page, which would keep the page alive.

@@ -198,6 +198,7 @@ impl Store {
                 self.local_tree(T::StructuresByName)?
                     .iter()
                     .map(|row| {
+                        self.counted();
                         let (k, v) = row?;
                         Ok((k.to_vec(), v.to_vec()))
                     })

@@ -214,13 +214,6 @@ impl<'a> App<'a> {
         self.quit
     }
 
-    /// Reads into memory what the filters read most, on a database this process owns (`Store::warm`): the
-    /// terminal loop calls it once, after the first frame, when no key is waiting. A failure is left to the reads
-    /// that need those trees: they report it.
-    pub fn warm(&self) {
-        let _ = self.desk.store().warm();
-    }
-
     pub fn espace(&self) -> EspaceId {
         self.espace
     }

@@ -92,13 +92,18 @@ fn panic_key() -> Option<char> {
         .and_then(|v| v.chars().next())
 }
 
-fn event_loop(terminal: &mut Term, app: &mut App) -> io::Result<()> {
+/// Runs the desk until the operator quits; `first_frame` is called once the first frame is on the screen.
+fn event_loop(terminal: &mut Term, app: &mut App, first_frame: &mut dyn FnMut()) -> io::Result<()> {
     let panic_on = panic_key();
     let mut dirty = true;
-    let mut warmed = false;
+    let mut drawn = false;
     loop {
         if dirty {
             terminal.draw(|frame| app.draw(frame))?;
+            if !drawn {
+                first_frame();
+                drawn = true;
+            }
             if let Some(text) = app.take_clipboard() {
                 copy_osc52(&text)?;
             }
@@ -106,11 +111,6 @@ fn event_loop(terminal: &mut Term, app: &mut App) -> io::Result<()> {
         }
         if app.should_quit() {
             return Ok(());
-        }
-        // The filters' trees are read into memory while the operator has not typed yet.
-        if !warmed && !event::poll(Duration::ZERO)? {
-            app.warm();
-            warmed = true;
         }
         // A team desk hears of the others' changes between keys, and redraws within a second.
         dirty |= app.tick();
@@ -155,7 +155,22 @@ pub fn run(desk: &Desk, actor: Actor, mode: &str) -> Result<(), String> {
             Err(e) => return Err(e.to_string()),
         };
         let mut app = App::new(desk, actor.clone(), operator).with_mode(mode);
-        event_loop(&mut terminal, &mut app).map_err(|e| e.to_string())
+        // Once the first frame is drawn, a thread reads the filters' trees into memory (`Store::warm`) while the
+        // keys are answered; quitting waits for it (a fraction of a second on a national base). A failure is
+        // left to the reads that need those trees: they report it.
+        std::thread::scope(|scope| {
+            let mut warm = Some(move || {
+                scope.spawn(move || {
+                    let _ = desk.store().warm();
+                });
+            });
+            event_loop(&mut terminal, &mut app, &mut || {
+                if let Some(warm) = warm.take() {
+                    warm();
+                }
+            })
+        })
+        .map_err(|e| e.to_string())
     })();
     restore_terminal();
     let _ = terminal.show_cursor();
