@@ -7,8 +7,9 @@
 //! - switching espace, switching to the largest corbeille, paging it, opening a dossier;
 //! - each keystroke of six-letter `/` filters over the users (a name, the commonest surname, first name and
 //!   e-mail domain, a status, a population), per letter and for the worst query;
-//! - one command committed with its flush, beside a raw sled insert + flush of the same number of bytes (ten times
-//!   the passes, at least 100: fsync varies);
+//! - one command committed with its flush on a dossier the operator has open, beside a raw sled insert + flush of
+//!   the same number of bytes, and the same command on a dossier no screen has read (ten times the passes, at
+//!   least 100: fsync varies);
 //! - the peak resident memory (VmHWM) of a desk that opens the base itself (a child process doing the above);
 //! - the first frame, the keys and the memory again on a desk that is the client of a `guichet serve` holding
 //!   the base (child processes of this harness, each side's memory its own), and the server's memory.
@@ -153,7 +154,7 @@ fn filter_queries(
 /// corbeille at `position` (from the first, `l` until it is shown), three pages down it, opening a dossier, and
 /// each letter of each query of the `/` filter over the users.
 struct Felt {
-    /// Reading the filters' trees into memory after the first frame, as the terminal loop does (`App::warm`).
+    /// Reading the filters' trees into memory after the first frame, as the terminal loop does (`Store::warm`).
     warm: Vec<Duration>,
     switch: Vec<Duration>,
     to_corbeille: Vec<Duration>,
@@ -332,9 +333,9 @@ fn child(mode: &str, mut args: impl Iterator<Item = String>) -> Outcome {
             };
             let desk = Desk::open(Path::new(base))?;
             let mut d = Desk2::open(&desk, Actor::acting_as(login, Some(operator.clone())))?;
-            // What the terminal loop does once the first frame is drawn and no key is waiting.
+            // What the terminal loop has a thread do once the first frame is drawn (before any key here).
             let start = Instant::now();
-            d.app.warm();
+            desk.store().warm()?;
             let warm = start.elapsed();
             let queries: Vec<(String, String)> =
                 needles.iter().map(|n| (n.clone(), String::new())).collect();
@@ -636,15 +637,23 @@ fn main() -> Outcome {
         .saturating_sub(commands)
         .max(1);
     let start = usize::try_from(store.journal_head()?.0).unwrap_or(0) % span;
-    let noted = store.corbeille_page(&direction, corbeille, start, commands)?;
+    // Two dossiers a command: one the operator has open (read as its screen reads it, untimed), as a note is
+    // written from the dossier's screen; one no screen has read, whose pages a national base has not in its
+    // cache (the command then reads them from disk).
+    let noted = store.corbeille_page(&direction, corbeille, start, 2 * commands)?;
+    let nth = |i: usize| noted.get(i % noted.len().max(1)).map_or(dossier, |e| e.id);
+    let note = |dossier: guichet::domain::ids::DossierId, i: usize| {
+        Command::parse_line(&format!(
+            r#"{{"cmd":"dossier.note","dossier":"{dossier}","text":"Mesure {i} : relance par courriel."}}"#
+        ))
+    };
     let mut command = Vec::new();
+    let mut command_cold = Vec::new();
     let mut raw = Vec::new();
     for i in 0..commands {
-        let dossier = noted.get(i % noted.len().max(1)).map_or(dossier, |e| e.id);
-        let line = format!(
-            r#"{{"cmd":"dossier.note","dossier":"{dossier}","text":"Mesure {i} : relance par courriel."}}"#
-        );
-        let parsed = Command::parse_line(&line)?;
+        let (open, cold) = (nth(2 * i), nth(2 * i + 1));
+        desk.dossier_view(&open.to_string())?;
+        let parsed = note(open, i)?;
         let start = Instant::now();
         let receipt = desk.execute(&actor, &parsed)?;
         command.push(start.elapsed());
@@ -653,7 +662,7 @@ fn main() -> Outcome {
             .map(|v| v.len())
             .unwrap_or(0)
             + store
-                .get_raw(T::Dossiers, &dossier.key())?
+                .get_raw(T::Dossiers, &open.key())?
                 .map(|v| v.len())
                 .unwrap_or(0);
         let tree = store.local_tree(T::Meta)?;
@@ -665,6 +674,10 @@ fn main() -> Outcome {
         // Flushed here, untimed: left in sled's buffer, the removal was written by the next command's
         // transaction (sled seals the buffer before a transaction's manifest), and timed as part of it.
         store.flush()?;
+        let parsed = note(cold, i)?;
+        let start = Instant::now();
+        desk.execute(&actor, &parsed)?;
+        command_cold.push(start.elapsed());
     }
     store.flush()?;
     drop(desk);
@@ -675,6 +688,7 @@ fn main() -> Outcome {
     let first_ratio = ratio(&national_times, &empty_times);
     let served_ratio = ratio(&national_served, &empty_served);
     let command_ratio = ratio(&command, &raw);
+    let cold_ratio = ratio(&command_cold, &raw);
 
     rows.push(Row {
         what: "premier écran (ouverture + Accueil), base vide".into(),
@@ -727,12 +741,16 @@ fn main() -> Outcome {
         times: felt.by_query[felt.worst()].concat(),
     });
     rows.push(Row {
-        what: "une commande écrite et flushée (dossier.note)".into(),
+        what: "une commande écrite et flushée (dossier.note, dossier ouvert)".into(),
         times: command,
     });
     rows.push(Row {
         what: "insertion sled brute + flush, même taille".into(),
         times: raw,
+    });
+    rows.push(Row {
+        what: "la même commande, sur un dossier qu'aucun écran n'a lu".into(),
+        times: command_cold,
     });
     let worst = served_felt.worst();
     for (what, times) in [
@@ -783,7 +801,7 @@ fn main() -> Outcome {
         );
     }
     println!(
-        "premier écran : ×{first_ratio:.2} la base vide ; commande : ×{command_ratio:.2} l'insertion brute ; mémoire maximale d'un guichet ouvrant la base lui-même : {:.1} Mio",
+        "premier écran : ×{first_ratio:.2} la base vide ; commande : ×{command_ratio:.2} l'insertion brute (×{cold_ratio:.2} sur un dossier non lu) ; mémoire maximale d'un guichet ouvrant la base lui-même : {:.1} Mio",
         direct_kib as f64 / 1024.0
     );
     println!(
