@@ -14,26 +14,9 @@ use std::path::Path;
 /// More users than one row spans, so that a trigram's holders spread over two rows.
 const USERS: usize = 1_100;
 
-/// The accounts in transactions of 300 (the bulk path of `guichet demo`): several users' changes to one row of
-/// postings in one transaction.
+/// The accounts in transactions of 300: several users' changes to one row of postings in one transaction.
 fn directory() -> (tempfile::TempDir, Desk) {
-    let (dir, desk) = desk();
-    run_all(&desk, WORLD);
-    let mut bulk = desk.bulk(&actor(), 300).expect("bulk");
-    for i in 0..USERS {
-        let nom = if i % 100 == 7 {
-            "Dupontel".to_string()
-        } else {
-            format!("Nom{i:04}")
-        };
-        let line = format!(
-            r#"{{"cmd":"chorus.account","email":"agent.{i}@etablissement-{i}.fr","civilite":"M","nom":"{nom}","prenom":"Paul"}}"#
-        );
-        let command = guichet::desk::Command::parse_line(&line).expect("command");
-        bulk.execute(&command).expect("account");
-    }
-    bulk.finish().expect("committed");
-    (dir, desk)
+    chorus_directory(USERS, 100)
 }
 
 /// sled itself, on a closed base: what an older build left in it.

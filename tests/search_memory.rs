@@ -17,23 +17,7 @@ const USERS: usize = 600;
 const NEEDLES: [&str; 4] = ["dupontel", "paul", "sorti", "etablissement"];
 
 fn directory() -> (tempfile::TempDir, Desk) {
-    let (dir, desk) = desk();
-    run_all(&desk, WORLD);
-    let mut bulk = desk.bulk(&actor(), 300).expect("bulk");
-    for i in 0..USERS {
-        let nom = if i % 50 == 7 {
-            "Dupontel".to_string()
-        } else {
-            format!("Nom{i:04}")
-        };
-        let line = format!(
-            r#"{{"cmd":"chorus.account","email":"agent.{i}@etablissement-{i}.fr","civilite":"M","nom":"{nom}","prenom":"Paul"}}"#
-        );
-        let command = guichet::desk::Command::parse_line(&line).expect("command");
-        bulk.execute(&command).expect("account");
-    }
-    bulk.finish().expect("committed");
-    (dir, desk)
+    chorus_directory(USERS, 50)
 }
 
 /// The users whose search text holds `needle`, by a scan of the tree itself, in the directory's order.

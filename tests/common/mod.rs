@@ -192,3 +192,26 @@ pub fn structure_names(
         })
         .collect()
 }
+
+/// The world and `users` Chorus Pro accounts, created in transactions of 300 (the bulk path of `guichet demo`):
+/// `agent.{i}@etablissement-{i}.fr`, all « Paul », one in `dupontel_every` named Dupontel (the 8th, then every
+/// `dupontel_every`), the others `Nom{i:04}`.
+pub fn chorus_directory(users: usize, dupontel_every: usize) -> (TempDir, Desk) {
+    let (dir, desk) = desk();
+    run_all(&desk, WORLD);
+    let mut bulk = desk.bulk(&actor(), 300).expect("bulk");
+    for i in 0..users {
+        let nom = if i % dupontel_every == 7 {
+            "Dupontel".to_string()
+        } else {
+            format!("Nom{i:04}")
+        };
+        let line = format!(
+            r#"{{"cmd":"chorus.account","email":"agent.{i}@etablissement-{i}.fr","civilite":"M","nom":"{nom}","prenom":"Paul"}}"#
+        );
+        let command = guichet::desk::Command::parse_line(&line).expect("command");
+        bulk.execute(&command).expect("account");
+    }
+    bulk.finish().expect("committed");
+    (dir, desk)
+}
