@@ -4,9 +4,10 @@
 //!   national bulk load;
 //! - the structures' name index with its search texts: a structures filter for a rare needle reads all of it,
 //!   15,000 rows of a national base, 10 ms from sled, under one from memory;
-//! - the users' search texts (`T::UsersSearch`, 6 MB for 60,000 users): a directory filter of four letters checks
-//!   a thousand or more of them, at random; from a sled that has just opened, each costs a page read from disk, and
-//!   the keystroke 20 to 190 ms, where memory answers in one or two. A thread of the desk reads them once the
+//! - the users' search texts (`T::UsersSearch`, 6 MB for 60,000 users) and the name order they give
+//!   (`T::UsersByName`, see `user_texts`): a directory filter of four letters checks a thousand or more texts, at
+//!   random, and one of three letters walks the name order; from a sled that has just opened, each costs page
+//!   reads from disk, and the keystroke 12 to 190 ms, where memory answers in one or two. A thread of the desk reads them once the
 //!   first frame is drawn, one of `guichet serve` once it listens (`Store::warm`); a search asking for many of
 //!   them reads them first if they are not yet.
 //!
@@ -19,14 +20,11 @@
 //! committed). A scan that raced with a write does not fill them: each write moves a generation on, and a result
 //! is kept only if the generation it was read under is current.
 
+use super::user_texts::UserTexts;
 use super::{RawRows, T, WriteSet};
 use crate::domain::operator::Direction;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-
-/// Every row of `T::UsersSearch` (`sort name‖0‖search text`), by user id.
-pub(super) type UserTexts = HashMap<u64, sled::IVec>;
 
 /// The caches of a store.
 #[derive(Default)]
@@ -59,19 +57,10 @@ impl Caches {
             return;
         }
         self.user_texts.update(|texts| {
-            for (t, key, value) in &ws.ops {
-                if *t != T::UsersSearch {
-                    continue;
-                }
-                let Some(id) = super::keys::user_from(key) else {
-                    return false;
-                };
-                match value {
-                    Some(row) => texts.insert(id.0, sled::IVec::from(row.as_slice())),
-                    None => texts.remove(&id.0),
-                };
-            }
-            true
+            ws.ops
+                .iter()
+                .filter(|(t, _, _)| *t == T::UsersSearch)
+                .all(|(_, key, row)| texts.write(key, row.as_deref()))
         });
     }
 

@@ -18,6 +18,7 @@ mod rows;
 mod search;
 mod structure_search;
 pub mod subjects;
+mod user_texts;
 
 pub use derived::{GpState, structure_search_text};
 pub use records::CorbeilleEntry;
@@ -455,7 +456,7 @@ impl Store {
                     .iter()
                     .map(|key| {
                         self.counted();
-                        keys::user_from(key).and_then(|id| texts.get(&id.0).cloned())
+                        keys::user_from(key).and_then(|id| texts.get(id.0).cloned())
                     })
                     .collect());
             }

@@ -341,38 +341,65 @@ impl Store {
             }
             return Ok(scanned);
         }
+        // The directory's name order, from the users' texts in memory when this store has read them (see `cache`;
+        // a walk reads rows in order, cheaper than reading them all first).
+        if q.tree == T::UsersByName
+            && self.cacheable(T::UsersByName)
+            && let Some(texts) = self.user_texts(false)?
+        {
+            let rows = texts.names_after(q.after.as_deref(), &q.prefix).map(|row| {
+                row.ok_or_else(|| {
+                    StoreError::Corrupt(format!(
+                        "{} : un nom sans texte de recherche",
+                        T::UsersByName.name()
+                    ))
+                })
+            });
+            return self.scan_rows(q, rows);
+        }
         let forward = PageQuery {
             reverse: false,
             ..q.clone()
         };
-        let mut iter = local_iter(self.local_tree(q.tree)?, &forward);
+        let rows =
+            local_iter(self.local_tree(q.tree)?, &forward).map(|row| row.map_err(StoreError::from));
+        self.scan_rows(q, rows)
+    }
+
+    /// `scan_page` over rows in key order from the query's start, wherever they come from.
+    fn scan_rows<K: AsRef<[u8]>, V: AsRef<[u8]>>(
+        &self,
+        q: &PageQuery,
+        mut rows: impl Iterator<Item = Result<(K, V), StoreError>>,
+    ) -> Result<Scanned, StoreError> {
         let keeper = q.keeper();
         let mut scanned = Scanned::default();
         let mut bytes = 0usize;
         while scanned.examined < q.limit && bytes < SCAN_BYTES {
-            let Some(item) = iter.next() else {
+            let Some(item) = rows.next() else {
                 scanned.over = true;
                 return Ok(scanned);
             };
             let (k, v) = item?;
+            let (k, v) = (k.as_ref(), v.as_ref());
             if !k.starts_with(&q.prefix) {
                 scanned.over = true;
                 return Ok(scanned);
             }
             self.counted();
             scanned.examined += 1;
-            if keeper.keeps(&v) {
+            if keeper.keeps(v) {
                 bytes += k.len() + v.len();
                 scanned.rows.push((k.to_vec(), v.to_vec()));
             }
             scanned.last = Some(k.to_vec());
         }
         // The limit reached (or the bytes a reply may hold): over only if nothing follows (one row looked ahead).
-        scanned.over = match iter.next() {
+        scanned.over = match rows.next() {
             None => true,
             Some(item) => {
                 self.counted();
-                !item?.0.starts_with(&q.prefix)
+                !item?.0.as_ref().starts_with(&q.prefix)
             }
         };
         Ok(scanned)

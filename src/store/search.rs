@@ -2,7 +2,7 @@
 //! text holds a needle of three bytes or more (`Found`), found through the packed trigram postings
 //! (`postings`) and the name index, which carries the search texts.
 
-use super::cache::UserTexts;
+use super::user_texts::UserTexts;
 use super::{Store, StoreError, T, keys, postings};
 use crate::domain::user::{User, UserId};
 use std::sync::Arc;
@@ -144,13 +144,16 @@ impl Store {
         self.caches
             .user_texts
             .get_or_read(|| {
-                let mut texts = UserTexts::new();
+                let mut texts = UserTexts::default();
                 for row in self.local_tree(T::UsersSearch)?.iter() {
                     self.counted();
-                    let (key, text) = row?;
-                    if let Some(id) = keys::user_from(&key) {
-                        // A copy of its own, not a slice of sled's page, which would keep the page alive.
-                        texts.insert(id.0, sled::IVec::from(text.as_ref()));
+                    let (key, row) = row?;
+                    // Copied (not a slice of sled's page, which would keep the page alive).
+                    if !texts.write(&key, Some(&row)) {
+                        return Err(StoreError::Corrupt(format!(
+                            "{} : ligne illisible",
+                            T::UsersSearch.name()
+                        )));
                     }
                 }
                 Ok(texts)
