@@ -283,6 +283,18 @@ fn input_errors_name_the_field_and_change_nothing_but_the_journal() {
             Some("persons[1].role"),
         ),
         (
+            "a name holding a NUL, which would cut the directory's keys in two",
+            r#"{"cmd":"chorus.account","email":"nul.nom@ac-versailles.fr","civilite":"M","nom":"Du\u0000pontel","prenom":"Paul"}"#,
+            Rule::Validation,
+            Some("nom"),
+        ),
+        (
+            "a first name holding a terminal escape",
+            r#"{"cmd":"chorus.account","email":"esc.nom@ac-versailles.fr","civilite":"M","nom":"Dupontel","prenom":"Paul\u001b[2J"}"#,
+            Rule::Validation,
+            Some("prenom"),
+        ),
+        (
             "a line that is not JSON",
             r#"{"cmd":"structure.add","#,
             Rule::Syntax,

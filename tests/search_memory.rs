@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use guichet::desk::many::Many;
 use guichet::desk::{Command, Desk};
-use guichet::store::{T, keys};
+use guichet::store::{PageQuery, T, keys};
 
 /// More users than one search reads one by one before it reads them all.
 const USERS: usize = 600;
@@ -191,4 +191,69 @@ fn one_transaction_writing_a_user_twice_leaves_in_memory_what_it_leaves_in_the_t
     let sortis = found(&desk, "sorti");
     assert_eq!(sortis.len(), 3);
     assert!(sortis.contains(&user_id(&desk, "luc.ter@etablissement-neuf.fr")));
+}
+
+#[test]
+fn a_bounded_scan_of_the_name_index_answers_the_same_from_memory_as_from_sled() {
+    let (_dir, desk) = directory();
+    // A second account with the same sort name as another: the user ids then order them.
+    ok(
+        &desk,
+        r#"{"cmd":"chorus.account","email":"autre.nom0299@etablissement-neuf.fr","civilite":"M","nom":"Nom0299","prenom":"Paul"}"#,
+    );
+    let store = desk.store();
+    let keys: Vec<Vec<u8>> = store
+        .rows(T::UsersByName, b"", false)
+        .expect("rows")
+        .map(|row| row.expect("row").0.to_vec())
+        .collect();
+    let mut afters: Vec<Option<Vec<u8>>> = vec![None, Some(Vec::new()), Some(vec![0xff])];
+    for key in [
+        &keys[0],
+        &keys[7],
+        &keys[keys.len() / 2],
+        &keys[keys.len() - 1],
+    ] {
+        afters.push(Some(key.clone()));
+        afters.push(Some(key[..key.len() - 9].to_vec()));
+        afters.push(Some([key.as_slice(), &[0]].concat()));
+    }
+    let mut queries = Vec::new();
+    for prefix in [
+        &b""[..],
+        b"a",
+        b"n",
+        b"nom01",
+        b"dupontel",
+        b"zzz",
+        &keys[3][..keys[3].len() - 9],
+    ] {
+        for after in &afters {
+            for limit in [0, 1, 3, 17, 400, 16_384] {
+                for holding in [None, Some(&b"pau"[..]), Some(b"nom02"), Some(b"sorti")] {
+                    let mut query = PageQuery::new(T::UsersByName, prefix);
+                    query.after = after.clone();
+                    query.limit = limit;
+                    query.holding = holding.map(<[u8]>::to_vec);
+                    queries.push(query);
+                }
+            }
+        }
+    }
+    let scan_all = |queries: &[PageQuery]| -> Vec<_> {
+        queries
+            .iter()
+            .map(|q| {
+                let before = store.reads();
+                let scanned = store.scan_page(q).expect("scan");
+                (scanned, store.reads() - before)
+            })
+            .collect()
+    };
+    let from_sled = scan_all(&queries);
+    store.warm().expect("read into memory");
+    let from_memory = scan_all(&queries);
+    for ((q, sled), memory) in queries.iter().zip(&from_sled).zip(&from_memory) {
+        assert_eq!(sled, memory, "{q:?}");
+    }
 }

@@ -376,10 +376,24 @@ pub(crate) fn required(field: &str, value: &str) -> Result<String, Refusal> {
     bounded(field, value, MAX_TEXT)
 }
 
+/// The same, `max` characters at most. Line breaks and tabs are kept; any other control character is refused: a
+/// NUL would cut the indexes' keys in two (`sort name‖0‖…`), an escape would reach the operators' terminals.
 pub(crate) fn bounded(field: &str, value: &str, max: usize) -> Result<String, Refusal> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(Refusal::validation(field, "ne peut pas être vide"));
+    }
+    if let Some(c) = trimmed
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(Refusal::validation(
+            field,
+            format!(
+                "ne peut pas contenir de caractère de contrôle (U+{:04X})",
+                u32::from(c)
+            ),
+        ));
     }
     if trimmed.chars().count() > max {
         return Err(Refusal::validation(

@@ -44,16 +44,20 @@ impl Caches {
         if touched(T::StructuresByName) {
             self.structure_names.invalidate();
         }
-        if touched(T::UsersSearch) {
+        if touched(T::UsersSearch) || touched(T::UsersByName) {
             self.user_texts.invalidate();
         }
     }
 
-    /// A write set sled has committed: the users' texts take its rows of `T::UsersSearch`, the other caches are
-    /// dropped if it touched their tree.
+    /// A write set sled has committed: the users' texts take its rows of `T::UsersSearch` (the name order with
+    /// them: a command writes `T::UsersByName` beside, from the same sort name), the other caches are dropped if
+    /// it touched their tree.
     pub(super) fn committed(&self, ws: &WriteSet) {
-        self.written(|t| t != T::UsersSearch && ws.touches(t));
+        self.written(|t| !matches!(t, T::UsersSearch | T::UsersByName) && ws.touches(t));
         if !ws.touches(T::UsersSearch) {
+            if ws.touches(T::UsersByName) {
+                self.user_texts.invalidate();
+            }
             return;
         }
         self.user_texts.update(|texts| {

@@ -10,8 +10,9 @@ use std::ops::Bound;
 pub(super) struct UserTexts {
     /// `user` → `sort name‖0‖search text`, as `T::UsersSearch` holds it.
     by_id: HashMap<u64, sled::IVec>,
-    /// The keys of `T::UsersByName`.
-    by_name: BTreeSet<Box<[u8]>>,
+    /// The keys of `T::UsersByName` (`IVec`s: copying the table when a reader holds it while a command lands, see
+    /// `Cached::update`, shares them instead of allocating each again).
+    by_name: BTreeSet<sled::IVec>,
 }
 
 impl UserTexts {
@@ -43,19 +44,21 @@ impl UserTexts {
         true
     }
 
-    /// The rows of `T::UsersByName` (key, search text) from its first key after `after`, else from `from`, in
-    /// key order; `None` for a key whose text is missing (the two tables disagree: never, by construction).
+    /// The rows of `T::UsersByName` (key, search text) from its first key after `after`, else those under
+    /// `prefix`, in key order — as sled's `range` and `scan_prefix` give them; `None` for a key whose text is
+    /// missing (the two tables disagree: never, by construction).
     pub(super) fn names_after<'a>(
         &'a self,
         after: Option<&'a [u8]>,
-        from: &'a [u8],
+        prefix: &'a [u8],
     ) -> impl Iterator<Item = Option<(&'a [u8], &'a [u8])>> + 'a {
         let start = match after {
             Some(after) => Bound::Excluded(after),
-            None => Bound::Included(from),
+            None => Bound::Included(prefix),
         };
         self.by_name
             .range::<[u8], _>((start, Bound::Unbounded))
+            .take_while(move |key| after.is_some() || key.starts_with(prefix))
             .map(|key| {
                 let id = keys::user_of_name(key)?;
                 let (_, text) = keys::user_search_parts(self.by_id.get(&id.0)?)?;
@@ -64,10 +67,8 @@ impl UserTexts {
     }
 }
 
-fn name_key(sort_name: &[u8], id: u64) -> Box<[u8]> {
-    [sort_name, &[0], &id.to_be_bytes()]
-        .concat()
-        .into_boxed_slice()
+fn name_key(sort_name: &[u8], id: u64) -> sled::IVec {
+    sled::IVec::from([sort_name, &[0], &id.to_be_bytes()].concat())
 }
 
 #[cfg(test)]
