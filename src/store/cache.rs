@@ -7,9 +7,9 @@
 //! - the users' search texts (`T::UsersSearch`, 6 MB for 60,000 users) and the name order they give
 //!   (`T::UsersByName`, see `user_texts`): a directory filter of four letters checks a thousand or more texts, at
 //!   random, and one of three letters walks the name order; from a sled that has just opened, each costs page
-//!   reads from disk, and the keystroke 12 to 190 ms, where memory answers in one or two. A thread of the desk reads them once the
-//!   first frame is drawn, one of `guichet serve` once it listens (`Store::warm`); a search asking for many of
-//!   them reads them first if they are not yet.
+//!   reads from disk, and the keystroke 9 to 190 ms, where memory answers in one or two. A thread of the desk
+//!   reads them once the first frame is drawn, one of `guichet serve` once it listens (`Store::warm`); a search
+//!   asking for many of them reads them first if they are not yet.
 //!
 //! Through `guichet serve`, the server answers from its own.
 //!
