@@ -318,12 +318,7 @@ fn a_structure_added_or_renamed_after_a_search_is_found_by_the_next_one() {
     let store = desk.store();
     // Slices of one row: the rest of the index is read for the rows holding the needle (kept in memory).
     let search = |needle: &str| {
-        let mut found = store
-            .structures_search_in_slices(needle, 1, 1)
-            .expect("search");
-        store
-            .structures_search_more(&mut found, usize::MAX)
-            .expect("more");
+        let found = structures_found_whole(store, needle, 1, 1);
         assert!(found.exact());
         found.known()
     };

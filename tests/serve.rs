@@ -1785,12 +1785,7 @@ fn a_filter_over_the_structures_through_the_server_sends_only_the_matches_and_fi
     // only the matches cross the socket; the list is exact.
     for needle in ["lycee", "nanterre", "1992013", "eple", "zzz", "e"] {
         let before = store.reads();
-        let mut found = store
-            .structures_search_in_slices(needle, 2, 1)
-            .expect("search");
-        store
-            .structures_search_more(&mut found, usize::MAX)
-            .expect("more");
+        let found = common::structures_found_whole(store, needle, 2, 1);
         let expected: Vec<_> = every
             .iter()
             .filter(|(_, text)| text.contains(needle))
@@ -1809,15 +1804,7 @@ fn a_filter_over_the_structures_through_the_server_sends_only_the_matches_and_fi
     let found = store.structures_search("e", 30).expect("search");
     assert!(found.exact());
     // The server answers the rest from its memory: a structure added since is in it.
-    let quimperle = || {
-        let mut found = store
-            .structures_search_in_slices("quimperle", 1, 1)
-            .expect("search");
-        store
-            .structures_search_more(&mut found, usize::MAX)
-            .expect("more");
-        found.known()
-    };
+    let quimperle = || common::structures_found_whole(store, "quimperle", 1, 1).known();
     assert_eq!(quimperle(), 0);
     done(
         &w.desk,

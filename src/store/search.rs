@@ -120,11 +120,14 @@ impl Store {
     /// and the structures' name index (see `cache`). A thread of the desk calls it once its first frame is
     /// drawn, one of `guichet serve` once it listens. Every row read is counted (`reads`).
     pub fn warm(&self) -> Result<(), StoreError> {
+        if !self.is_local() {
+            return Ok(());
+        }
         // A command that writes users' texts during the read makes it be thrown away (see `cache`): read again,
         // a few times at most.
         for _ in 0..3 {
             self.user_texts(true)?;
-            if self.user_texts(false)?.is_some() || !self.is_local() {
+            if self.user_texts(false)?.is_some() {
                 break;
             }
         }

@@ -215,3 +215,19 @@ pub fn chorus_directory(users: usize, dupontel_every: usize) -> (TempDir, Desk) 
     bulk.finish().expect("committed");
     (dir, desk)
 }
+
+/// The structures' filter for `needle` in slices of `slice` rows, asked for `want` lines, then read on to its end.
+pub fn structures_found_whole(
+    store: &guichet::store::Store,
+    needle: &str,
+    want: usize,
+    slice: usize,
+) -> guichet::store::Matches {
+    let mut found = store
+        .structures_search_in_slices(needle, want, slice)
+        .expect("search");
+    store
+        .structures_search_more(&mut found, usize::MAX)
+        .expect("read on");
+    found
+}
